@@ -1,0 +1,222 @@
+/* core.c - the server object and the I/O seam: clients come and go here,
+ * received bytes are framed, parsed and dispatched, and timers run. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/ircmsg.h"
+#include "core.h"
+#include "dispatch.h"
+#include "proto.h"
+
+#define MOTD_MAX_LINES 1000
+#define MOTD_LINE_MAX 400
+
+static void free_motd(char **motd)
+{
+	if (!motd)
+		return;
+	for (char **l = motd; *l; l++)
+		free(*l);
+	free(motd);
+}
+
+static int load_motd(struct server *s, const char *path, char *err, size_t errsz)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errsz, "cannot read MOTD file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	char **lines = calloc(MOTD_MAX_LINES + 1, sizeof *lines);
+	char line[MOTD_LINE_MAX];
+	size_t n = 0;
+	int rc = lines ? 0 : -1;
+	while (rc == 0 && n < MOTD_MAX_LINES && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!(lines[n++] = strdup(line)))
+			rc = -1;
+	}
+	fclose(f);
+	if (rc != 0) {
+		free_motd(lines);
+		snprintf(err, errsz, "out of memory reading %s", path);
+		return -1;
+	}
+	s->motd = lines;
+	return 0;
+}
+
+int srv_init(struct server *s, const struct srv_config *cfg, time_t now, char *err,
+	     size_t errsz)
+{
+	memset(s, 0, sizeof *s);
+	s->cfg = *cfg;
+	if (!s->cfg.network)
+		s->cfg.network = "RefNet";
+	if (!s->cfg.ping_interval)
+		s->cfg.ping_interval = DEFAULT_PING_INTERVAL;
+	if (!s->cfg.ping_timeout)
+		s->cfg.ping_timeout = DEFAULT_PING_TIMEOUT;
+	if (!cfg->name || !cfg->name[0] || strlen(cfg->name) > SERVERNAMELEN ||
+	    strchr(cfg->name, ' ') || !strchr(cfg->name, '.')) {
+		/* RFC 2812 2.3.1: servername = hostname; a dot tells it from a nick. */
+		snprintf(err, errsz, "server name must be a host name with a dot, at most %d chars",
+			 SERVERNAMELEN);
+		return -1;
+	}
+	str_copy(s->name, sizeof s->name, cfg->name);
+	s->now = s->started = now;
+	struct tm tm;
+	if (gmtime_r(&now, &tm))
+		strftime(s->created_str, sizeof s->created_str, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	if (cfg->motd_file && load_motd(s, cfg->motd_file, err, errsz) != 0)
+		return -1;
+	return 0;
+}
+
+struct client *srv_client_new(struct server *s, const char *host, void *io)
+{
+	struct client *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->io = io;
+	c->id = ++s->next_id;
+	c->pass_ok = s->cfg.password == NULL;
+	/* An IPv6 literal like "::1" would start a parameter with ':' in WHO
+	 * and WHOIS replies; "0::1" is the usual fix. */
+	snprintf(c->host, sizeof c->host, "%s%s", host[0] == ':' ? "0" : "", host);
+	c->signon = c->last_recv = c->last_msg = s->now;
+	client_update_source(c);
+	c->next = s->clients;
+	if (s->clients)
+		s->clients->prev = c;
+	s->clients = c;
+	s->nclients++;
+	return c;
+}
+
+void srv_client_input(struct server *s, struct client *c, const char *data, size_t len)
+{
+	if (c->state == CLIENT_DEAD)
+		return; /* RFC 2812 3.1.7: nothing after QUIT counts */
+	c->last_recv = s->now;
+	c->ping_sent = false;
+	struct irc_msg msg;
+	while (!c->on_reap && c->state != CLIENT_DEAD) {
+		const char *line;
+		size_t line_len;
+		enum frame_result r = frame_next(&c->framer, &data, &len, &line, &line_len);
+		if (r == FRAME_NEED_MORE)
+			break;
+		if (r == FRAME_TOO_LONG) {
+			send_numeric(s, c, ERR_INPUTTOOLONG, ":Input line was too long");
+			continue;
+		}
+		if (r == FRAME_NOMEM) {
+			client_kill(s, c, "Out of memory");
+			break;
+		}
+		if (irc_parse(&msg, line, line_len) == IRC_PARSE_OK)
+			dispatch(s, c, &msg);
+	}
+	client_reap(s);
+}
+
+void srv_client_eof(struct server *s, struct client *c, const char *reason)
+{
+	frame_reset(&c->framer); /* a half line at EOF is never run */
+	client_exit(s, c, reason);
+	client_reap(s);
+}
+
+struct client *srv_next_dirty(struct server *s)
+{
+	struct client *c = s->dirty;
+	if (!c)
+		return NULL;
+	s->dirty = c->dirty_next;
+	if (s->dirty)
+		s->dirty->dirty_prev = NULL;
+	c->dirty_next = c->dirty_prev = NULL;
+	c->on_dirty = false;
+	return c;
+}
+
+static void unlink_client(struct server *s, struct client *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->clients = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	if (c->on_dirty) {
+		if (c->dirty_prev)
+			c->dirty_prev->dirty_next = c->dirty_next;
+		else
+			s->dirty = c->dirty_next;
+		if (c->dirty_next)
+			c->dirty_next->dirty_prev = c->dirty_prev;
+		c->on_dirty = false;
+	}
+	if (c->on_reap) {
+		struct client **pp = &s->reap;
+		while (*pp != c)
+			pp = &(*pp)->reap_next;
+		*pp = c->reap_next;
+		c->on_reap = false;
+	}
+}
+
+void srv_client_free(struct server *s, struct client *c)
+{
+	if (c->state != CLIENT_DEAD) {
+		client_exit(s, c, "Connection closed");
+		client_reap(s);
+	}
+	unlink_client(s, c);
+	frame_reset(&c->framer);
+	buf_clear(&c->sendq);
+	free(c->away);
+	free(c);
+	s->nclients--;
+}
+
+void srv_tick(struct server *s, time_t now)
+{
+	s->now = now;
+	char reason[64];
+	for (struct client *c = s->clients; c; c = c->next) {
+		time_t idle = now - c->last_recv;
+		if (c->state == CLIENT_UNREGISTERED && now - c->signon > REGISTRATION_TIMEOUT) {
+			client_kill(s, c, "Registration timed out");
+		} else if (c->state == CLIENT_REGISTERED) {
+			if (c->ping_sent && idle >= (time_t)(s->cfg.ping_interval + s->cfg.ping_timeout)) {
+				snprintf(reason, sizeof reason, "Ping timeout: %ld seconds", (long)idle);
+				client_kill(s, c, reason);
+			} else if (!c->ping_sent && idle >= (time_t)s->cfg.ping_interval) {
+				send_fmt(s, c, "PING :%s", s->name);
+				c->ping_sent = true;
+			}
+		}
+	}
+	client_reap(s);
+}
+
+void srv_destroy(struct server *s)
+{
+	/* Quiet teardown: nobody is left to hear QUITs. */
+	while (s->clients) {
+		struct client *c = s->clients;
+		while (c->chans)
+			chan_remove(s, c->chans);
+		c->state = CLIENT_DEAD;
+		srv_client_free(s, c);
+	}
+	hmap_free(&s->nicks);
+	hmap_free(&s->chans);
+	free_motd(s->motd);
+	s->motd = NULL;
+}

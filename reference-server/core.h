@@ -1,0 +1,18 @@
+/* core.h - internals shared by core.c, client.c and send.c only; handlers
+ * use proto.h. */
+#ifndef REFIRCD_CORE_H
+#define REFIRCD_CORE_H
+
+#include "server.h"
+
+/* Queues c for the I/O layer (it has output, or is closing). */
+void send_mark_dirty(struct server *s, struct client *c);
+/* Does the exit now: QUIT to peers, leaves channels, frees the nick, queues
+ * ERROR and marks c closing.  Only outside any walk over members. */
+void client_exit(struct server *s, struct client *c, const char *reason);
+/* Exits every client that client_kill marked. */
+void client_reap(struct server *s);
+/* Updates "nick!user@host" after a nick or registration change. */
+void client_update_source(struct client *c);
+
+#endif

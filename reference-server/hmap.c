@@ -1,0 +1,114 @@
+/* hmap.c - case-insensitive string hash map (see hmap.h). */
+#include "hmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/casemap.h"
+
+static size_t hash_key(const char *k)
+{
+	size_t h = 2166136261u; /* FNV-1a over the folded bytes */
+	for (; *k; k++)
+		h = (h ^ irc_tolower((unsigned char)*k)) * 16777619u;
+	return h;
+}
+
+static struct hmap_entry **find_slot(const struct hmap *m, const char *key)
+{
+	struct hmap_entry **pp = &m->slots[hash_key(key) & (m->nslots - 1)];
+	while (*pp && irc_casecmp((*pp)->key, key) != 0)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+void *hmap_get(const struct hmap *m, const char *key)
+{
+	if (m->nslots == 0)
+		return NULL;
+	struct hmap_entry *e = *find_slot(m, key);
+	return e ? e->val : NULL;
+}
+
+static int grow(struct hmap *m)
+{
+	size_t n = m->nslots ? m->nslots * 2 : 64;
+	struct hmap_entry **slots = calloc(n, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < m->nslots; i++) {
+		struct hmap_entry *e = m->slots[i];
+		while (e) {
+			struct hmap_entry *next = e->next;
+			size_t j = hash_key(e->key) & (n - 1);
+			e->next = slots[j];
+			slots[j] = e;
+			e = next;
+		}
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->nslots = n;
+	return 0;
+}
+
+int hmap_put(struct hmap *m, const char *key, void *val)
+{
+	if ((m->count + 1) * 4 > m->nslots * 3 && grow(m) != 0)
+		return -1;
+	struct hmap_entry **pp = find_slot(m, key);
+	if (*pp)
+		return -1;
+	size_t klen = strlen(key);
+	struct hmap_entry *e = malloc(sizeof *e + klen + 1);
+	if (!e)
+		return -1;
+	memcpy(e->key, key, klen + 1);
+	e->val = val;
+	e->next = NULL;
+	*pp = e;
+	m->count++;
+	return 0;
+}
+
+void *hmap_del(struct hmap *m, const char *key)
+{
+	if (m->nslots == 0)
+		return NULL;
+	struct hmap_entry **pp = find_slot(m, key);
+	struct hmap_entry *e = *pp;
+	if (!e)
+		return NULL;
+	void *val = e->val;
+	*pp = e->next;
+	free(e);
+	m->count--;
+	return val;
+}
+
+void hmap_free(struct hmap *m)
+{
+	for (size_t i = 0; i < m->nslots; i++) {
+		struct hmap_entry *e = m->slots[i];
+		while (e) {
+			struct hmap_entry *next = e->next;
+			free(e);
+			e = next;
+		}
+	}
+	free(m->slots);
+	m->slots = NULL;
+	m->nslots = m->count = 0;
+}
+
+void *hmap_next(const struct hmap *m, struct hmap_iter *it)
+{
+	if (it->e)
+		it->e = it->e->next;
+	while (!it->e) {
+		if (it->slot >= m->nslots)
+			return NULL;
+		it->e = m->slots[it->slot++];
+	}
+	return it->e->val;
+}

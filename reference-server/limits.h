@@ -1,0 +1,37 @@
+/* limits.h - every size limit refircd enforces, with where it comes from.
+ * All are checked before data is stored. */
+#ifndef REFIRCD_LIMITS_H
+#define REFIRCD_LIMITS_H
+
+/* RFC 2812 2.3.1 says nicknames are at most 9 chars but clients "SHOULD"
+ * accept longer ones; modern servers advertise more in ISUPPORT NICKLEN. */
+#define NICKLEN 30
+/* RFC 2812 1.3: "Channels names are strings ... of length up to fifty (50)
+ * characters." (including the prefix char) */
+#define CHANNELLEN 50
+#define USERLEN 10       /* ISUPPORT USERLEN as commonly advertised */
+#define HOSTLEN 63       /* RFC 2812 2.3.1: hostname max 63 chars */
+#define REALNAMELEN 100
+#define TOPICLEN 390     /* fits a 332 reply within 512 bytes */
+#define KICKLEN 255
+#define AWAYLEN 200
+#define KEYLEN 23        /* RFC 2812 3.2.3/ RFC 1459 4.2.3.1 key limit */
+#define SERVERNAMELEN 63
+
+#define MAXCHANNELS 50   /* per client; ISUPPORT CHANLIMIT=#&:50; 405 past it */
+#define MAXBANS 100      /* per channel; ISUPPORT MAXLIST=b:100 */
+#define MAXINVITES 32    /* pending invites remembered per channel */
+#define MAXTARGETS 20    /* PRIVMSG/NOTICE/KICK/JOIN list length; 407 past it */
+#define MODES_PER_LINE 6 /* parameterised mode changes per MODE; ISUPPORT MODES */
+#define USERHOST_MAX 5   /* RFC 2812 4.8: "up to 5 nicknames" */
+#define WHOWAS_SIZE 256  /* remembered departures (RFC 2812 3.6.3) */
+
+/* Send queue cap: a client that reads slower than it is sent to is dropped
+ * with "ERROR :SendQ exceeded" instead of growing us without bound. */
+#define SENDQ_MAX (1024 * 1024)
+
+#define DEFAULT_PING_INTERVAL 120 /* idle seconds before we PING */
+#define DEFAULT_PING_TIMEOUT 60   /* seconds to answer it */
+#define REGISTRATION_TIMEOUT 60   /* seconds to finish NICK/USER */
+
+#endif

@@ -1,0 +1,296 @@
+/* netloop.c - sockets for the server core (see server.h for the seam).
+ *
+ * One thread, one ev loop.  Per readable socket one recv() per wakeup, so a
+ * flooding client cannot starve the rest; output is written straight after
+ * each batch of events and only waits for EV_WRITE when the kernel buffer
+ * is full, so a stopped reader costs us nothing but its own queue. */
+#define _GNU_SOURCE /* accept4 */
+#include "netloop.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ev.h"
+
+#define RECV_CHUNK 16384
+#define EVENTS_MAX 256
+
+struct conn {
+	int fd;
+	struct client *client; /* NULL for the listening socket */
+	bool want_write;
+};
+
+struct netloop {
+	struct server *srv;
+	struct ev *ev;
+	struct conn listener;
+	int spare_fd; /* closed to accept-and-drop when out of descriptors */
+	char rbuf[RECV_CHUNK];
+};
+
+static int set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+static int open_listener(const char *addr, unsigned port, unsigned *bound, char *err,
+			 size_t errsz)
+{
+	struct addrinfo hints = {0}, *ai = NULL;
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+	char portstr[8];
+	snprintf(portstr, sizeof portstr, "%u", port);
+	int rc = getaddrinfo(addr, portstr, &hints, &ai);
+	if (rc != 0) {
+		snprintf(err, errsz, "bad listen address %s: %s", addr, gai_strerror(rc));
+		return -1;
+	}
+	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+	    (ai->ai_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0) ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0 ||
+	    set_nonblock(fd) != 0) {
+		snprintf(err, errsz, "cannot listen on %s port %u: %s", addr, port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(ai);
+		return -1;
+	}
+	freeaddrinfo(ai);
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
+		snprintf(err, errsz, "getsockname: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	*bound = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+						 : ((struct sockaddr_in *)&ss)->sin_port);
+	return fd;
+}
+
+struct netloop *netloop_new(struct server *s, const char *addr, unsigned port,
+			    unsigned *bound_port, char *err, size_t errsz)
+{
+	struct netloop *nl = calloc(1, sizeof *nl);
+	if (!nl) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	nl->srv = s;
+	nl->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	nl->listener.fd = open_listener(addr, port, bound_port, err, errsz);
+	if (nl->listener.fd < 0 || !(nl->ev = ev_new()) ||
+	    ev_add(nl->ev, nl->listener.fd, &nl->listener, EV_READ) != 0) {
+		if (nl->listener.fd >= 0)
+			snprintf(err, errsz, "event loop: %s", strerror(errno));
+		netloop_free(nl);
+		return NULL;
+	}
+	return nl;
+}
+
+static void conn_close(struct netloop *nl, struct conn *cn)
+{
+	ev_del(nl->ev, cn->fd);
+	close(cn->fd);
+	srv_client_free(nl->srv, cn->client);
+	free(cn);
+}
+
+/* The peer is gone (EOF, reset, failed send): tell the core, then free. */
+static void conn_lost(struct netloop *nl, struct conn *cn, const char *why)
+{
+	srv_client_eof(nl->srv, cn->client, why);
+	conn_close(nl, cn);
+}
+
+static void accept_one(struct netloop *nl, int fd, const struct sockaddr_storage *ss,
+		       socklen_t sl)
+{
+	char host[NI_MAXHOST];
+	if (getnameinfo((const struct sockaddr *)ss, sl, host, sizeof host, NULL, 0,
+			NI_NUMERICHOST) != 0)
+		snprintf(host, sizeof host, "unknown");
+	struct conn *cn = calloc(1, sizeof *cn);
+	if (!cn) {
+		close(fd);
+		return;
+	}
+	cn->fd = fd;
+	cn->client = srv_client_new(nl->srv, host, cn);
+	if (!cn->client || ev_add(nl->ev, fd, cn, EV_READ) != 0) {
+		if (cn->client)
+			srv_client_free(nl->srv, cn->client);
+		close(fd);
+		free(cn);
+	}
+}
+
+static void accept_all(struct netloop *nl)
+{
+	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof ss;
+#ifdef __linux__
+		int fd = accept4(nl->listener.fd, (struct sockaddr *)&ss, &sl,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+#else
+		int fd = accept(nl->listener.fd, (struct sockaddr *)&ss, &sl);
+		if (fd >= 0 && set_nonblock(fd) != 0) {
+			close(fd);
+			continue;
+		}
+#endif
+		if (fd >= 0) {
+			accept_one(nl, fd, &ss, sl);
+			continue;
+		}
+		if (errno == EINTR || errno == ECONNABORTED)
+			continue;
+		if ((errno == EMFILE || errno == ENFILE) && nl->spare_fd >= 0) {
+			/* Out of descriptors: the pending connection would make the
+			 * listener readable forever.  Free the spare, accept and drop
+			 * it, and take the spare back. */
+			close(nl->spare_fd);
+			fd = accept(nl->listener.fd, NULL, NULL);
+			if (fd >= 0)
+				close(fd);
+			nl->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			continue;
+		}
+		return; /* EAGAIN, or an error we can only wait out */
+	}
+}
+
+static void conn_read(struct netloop *nl, struct conn *cn)
+{
+	ssize_t n = recv(cn->fd, nl->rbuf, sizeof nl->rbuf, 0);
+	if (n > 0) {
+		srv_client_input(nl->srv, cn->client, nl->rbuf, (size_t)n);
+	} else if (n == 0) {
+		conn_lost(nl, cn, "Remote host closed the connection");
+	} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+		char why[128];
+		snprintf(why, sizeof why, "Read error: %s", strerror(errno));
+		conn_lost(nl, cn, why);
+	}
+}
+
+/* Writes what the kernel takes.  Returns 0, or -1 after freeing cn. */
+static int conn_flush(struct netloop *nl, struct conn *cn)
+{
+	struct buf *q = &cn->client->sendq;
+	while (buf_used(q) > 0) {
+		ssize_t n = send(cn->fd, buf_head(q), buf_used(q), MSG_NOSIGNAL);
+		if (n > 0) {
+			buf_consume(q, (size_t)n);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n < 0 && errno == EINTR)
+			continue;
+		char why[128];
+		snprintf(why, sizeof why, "Write error: %s", strerror(errno));
+		conn_lost(nl, cn, why);
+		return -1;
+	}
+	bool pending = buf_used(q) > 0;
+	if (pending != cn->want_write) {
+		cn->want_write = pending;
+		ev_mod(nl->ev, cn->fd, cn, EV_READ | (pending ? EV_WRITE : 0));
+	}
+	return 0;
+}
+
+/* Writes every queue the core touched; closes those that are done. */
+static void drain_dirty(struct netloop *nl)
+{
+	struct client *c;
+	while ((c = srv_next_dirty(nl->srv))) {
+		struct conn *cn = c->io;
+		if (conn_flush(nl, cn) != 0)
+			continue;
+		if (c->closing)
+			conn_close(nl, cn); /* best effort: what did not fit is dropped */
+	}
+}
+
+static void handle_event(struct netloop *nl, const struct ev_event *e)
+{
+	struct conn *cn = e->ptr;
+	if (cn == &nl->listener) {
+		accept_all(nl);
+		return;
+	}
+	if (cn->client->closing)
+		return; /* drain_dirty closes it */
+	if (e->events & (EV_READ | EV_ERROR)) {
+		conn_read(nl, cn); /* errors surface as a failed recv */
+		return;            /* cn may be gone */
+	}
+	if (e->events & EV_WRITE)
+		conn_flush(nl, cn);
+}
+
+int netloop_run(struct netloop *nl, volatile sig_atomic_t *stop, char *err, size_t errsz)
+{
+	struct ev_event events[EVENTS_MAX];
+	time_t last_tick = time(NULL);
+	while (!*stop) {
+		int n = ev_wait(nl->ev, events, EVENTS_MAX, 1000);
+		if (n < 0 && errno != EINTR) {
+			snprintf(err, errsz, "event wait: %s", strerror(errno));
+			return -1;
+		}
+		time_t now = time(NULL);
+		nl->srv->now = now;
+		for (int i = 0; i < n; i++)
+			handle_event(nl, &events[i]);
+		if (now != last_tick) {
+			last_tick = now;
+			srv_tick(nl->srv, now);
+		}
+		drain_dirty(nl);
+	}
+	return 0;
+}
+
+void netloop_free(struct netloop *nl)
+{
+	if (!nl)
+		return;
+	if (nl->srv) {
+		/* Close every client socket; the core's state goes in srv_destroy. */
+		for (struct client *c = nl->srv->clients; c; c = c->next) {
+			struct conn *cn = c->io;
+			if (cn) {
+				close(cn->fd);
+				free(cn);
+				c->io = NULL;
+			}
+		}
+	}
+	if (nl->listener.fd >= 0)
+		close(nl->listener.fd);
+	if (nl->spare_fd >= 0)
+		close(nl->spare_fd);
+	ev_free(nl->ev);
+	free(nl);
+}

@@ -1,0 +1,132 @@
+/* send.c - formats replies and queues them on send queues.
+ *
+ * Every line is formatted once into a bounded stack buffer, cut to the
+ * RFC's 510 bytes of content, and then copied to each recipient's queue; a
+ * channel message to N members costs one format and N memcpys.  A queue
+ * that would pass SENDQ_MAX kills its owner instead of growing. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "proto.h"
+
+static void mark_dirty(struct server *s, struct client *c)
+{
+	if (c->on_dirty)
+		return;
+	c->on_dirty = true;
+	c->dirty_prev = NULL;
+	c->dirty_next = s->dirty;
+	if (s->dirty)
+		s->dirty->dirty_prev = c;
+	s->dirty = c;
+}
+
+/* line must end in CR LF already. */
+static void queue_line(struct server *s, struct client *to, const char *line, size_t len)
+{
+	if (to->state == CLIENT_DEAD || to->on_reap)
+		return;
+	if (buf_append(&to->sendq, line, len, SENDQ_MAX) != 0) {
+		/* The backlog will never be read: drop it so the ERROR that
+		 * client_kill queues is what the client sees next. */
+		buf_clear(&to->sendq);
+		client_kill(s, to, "SendQ exceeded");
+		return;
+	}
+	mark_dirty(s, to);
+}
+
+void send_mark_dirty(struct server *s, struct client *c)
+{
+	mark_dirty(s, c);
+}
+
+/* Appends CR LF after at most 510 bytes of buf's first n bytes. */
+static size_t finish_line(char *buf, int n)
+{
+	size_t len = n < 0 ? 0 : (size_t)n;
+	if (len > IRC_LINE_CONTENT_MAX)
+		len = IRC_LINE_CONTENT_MAX;
+	buf[len] = '\r';
+	buf[len + 1] = '\n';
+	return len + 2;
+}
+
+static size_t vformat(char *buf, const char *fmt, va_list ap)
+{
+	return finish_line(buf, vsnprintf(buf, IRC_LINE_CONTENT_MAX + 1, fmt, ap));
+}
+
+void send_line(struct server *s, struct client *to, const char *line, size_t len)
+{
+	char buf[IRC_LINE_MAX];
+	if (len > IRC_LINE_CONTENT_MAX)
+		len = IRC_LINE_CONTENT_MAX;
+	memcpy(buf, line, len);
+	queue_line(s, to, buf, finish_line(buf, (int)len));
+}
+
+void send_fmt(struct server *s, struct client *to, const char *fmt, ...)
+{
+	char buf[IRC_LINE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	size_t len = vformat(buf, fmt, ap);
+	va_end(ap);
+	queue_line(s, to, buf, len);
+}
+
+void send_numeric(struct server *s, struct client *to, int num, const char *fmt, ...)
+{
+	char buf[IRC_LINE_MAX];
+	int head = snprintf(buf, IRC_LINE_CONTENT_MAX + 1, ":%s %03d %s ", s->name, num,
+			    to->nick[0] ? to->nick : "*");
+	if (head < 0)
+		head = 0;
+	if (head > IRC_LINE_CONTENT_MAX)
+		head = IRC_LINE_CONTENT_MAX;
+	va_list ap;
+	va_start(ap, fmt);
+	int body = vsnprintf(buf + head, IRC_LINE_CONTENT_MAX + 1 - (size_t)head, fmt, ap);
+	va_end(ap);
+	queue_line(s, to, buf, finish_line(buf, head + (body < 0 ? 0 : body)));
+}
+
+void send_to_channel(struct server *s, struct channel *ch, struct client *except,
+		     const char *fmt, ...)
+{
+	char buf[IRC_LINE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	size_t len = vformat(buf, fmt, ap);
+	va_end(ap);
+	for (struct member *m = ch->members; m; m = m->chan_next)
+		if (m->client != except)
+			queue_line(s, m->client, buf, len);
+}
+
+void send_to_common(struct server *s, struct client *c, bool include_self,
+		    const char *fmt, ...)
+{
+	char buf[IRC_LINE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	size_t len = vformat(buf, fmt, ap);
+	va_end(ap);
+
+	/* A fresh stamp marks who got it already, so a peer sharing several
+	 * channels with c hears it once, without a per-call set. */
+	unsigned stamp = ++s->stamp;
+	c->stamp = stamp;
+	if (include_self)
+		queue_line(s, c, buf, len);
+	for (struct member *mc = c->chans; mc; mc = mc->client_next) {
+		for (struct member *m = mc->chan->members; m; m = m->chan_next) {
+			if (m->client->stamp == stamp)
+				continue;
+			m->client->stamp = stamp;
+			queue_line(s, m->client, buf, len);
+		}
+	}
+}

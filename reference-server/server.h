@@ -1,0 +1,192 @@
+/* server.h - refircd's server state and the I/O seam.
+ *
+ * The core (registries, dispatch, handlers) never touches a socket.  An I/O
+ * layer - netloop.c over real sockets, or a test/fuzz driver in memory -
+ * creates clients, hands in received bytes, and drains what the core queued:
+ *
+ *   c = srv_client_new(s, host, io);      a connection was accepted
+ *   srv_client_input(s, c, bytes, n);     bytes arrived (any split)
+ *   srv_client_eof(s, c, reason);         the peer vanished (EOF, RST, ...)
+ *   while ((c = srv_next_dirty(s)))       output is queued in c->sendq, or
+ *       ...write c->sendq, and if           c->closing says: flush, close,
+ *       c->closing: srv_client_free(s,c)    then free
+ *   srv_tick(s, now);                     once a second: PINGs, timeouts
+ *
+ * The core never frees a client: it marks it closing and the I/O layer frees
+ * it, so no handler can be left holding a freed pointer. */
+#ifndef REFIRCD_SERVER_H
+#define REFIRCD_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "../common/buf.h"
+#include "../common/frame.h"
+#include "hmap.h"
+#include "limits.h"
+
+struct channel;
+struct client;
+
+/* A client's seat in a channel: linked into both the channel's member list
+ * and the client's channel list, so either side can walk or drop it. */
+struct member {
+	struct client *client;
+	struct channel *chan;
+	struct member *chan_next, *chan_prev;
+	struct member *client_next, *client_prev;
+	unsigned char flags; /* MEMBER_OP | MEMBER_VOICE */
+};
+#define MEMBER_OP 0x1
+#define MEMBER_VOICE 0x2
+
+/* User modes (RFC 2812 3.1.5) */
+#define UMODE_INVISIBLE 0x1 /* i */
+#define UMODE_WALLOPS 0x2   /* w */
+#define UMODE_OPER 0x4      /* o */
+
+/* Channel modes without a parameter (RFC 2812 3.2.3, RFC 2811 4.2) */
+#define CMODE_INVITE 0x01    /* i */
+#define CMODE_MODERATED 0x02 /* m */
+#define CMODE_NOEXTERNAL 0x04 /* n */
+#define CMODE_PRIVATE 0x08   /* p */
+#define CMODE_SECRET 0x10    /* s */
+#define CMODE_TOPIC 0x20     /* t */
+
+struct ban {
+	struct ban *next;
+	char *mask;
+	char setter[NICKLEN + 1];
+	time_t when;
+};
+
+struct channel {
+	char name[CHANNELLEN + 1]; /* as first created */
+	char *topic;               /* NULL when unset */
+	char topic_setter[NICKLEN + 1 + USERLEN + 1 + HOSTLEN + 1];
+	time_t topic_time;
+	time_t created;
+	unsigned modes;            /* CMODE_* */
+	char key[KEYLEN + 1];      /* "" when no +k */
+	unsigned limit;            /* 0 when no +l */
+	struct ban *bans;
+	unsigned nbans;
+	unsigned invited[MAXINVITES]; /* client ids; ids are never reused */
+	unsigned ninvited;
+	struct member *members;
+	unsigned nmembers;
+};
+
+enum client_state {
+	CLIENT_UNREGISTERED,
+	CLIENT_REGISTERED,
+	CLIENT_DEAD, /* has quit; waiting for the I/O layer to flush and free */
+};
+
+struct client {
+	struct client *next, *prev;             /* all clients */
+	struct client *dirty_next, *dirty_prev; /* has output or is closing */
+	struct client *reap_next;               /* killed, exit pending */
+	bool on_dirty, on_reap;
+
+	void *io;    /* the I/O layer's handle; the core never reads it */
+	unsigned id; /* unique for the server's life */
+	enum client_state state;
+	bool closing;      /* I/O layer: flush what is queued, close, free */
+	bool pass_ok;      /* right PASS given (or no password set) */
+	bool got_pass;
+	bool got_user;
+	bool cap_negotiating; /* CAP LS seen, CAP END not yet: hold 001 */
+
+	char nick[NICKLEN + 1]; /* "" until NICK */
+	char user[USERLEN + 1];
+	char host[HOSTLEN + 1];
+	char realname[REALNAMELEN + 1];
+	char source[NICKLEN + USERLEN + HOSTLEN + 3]; /* "nick!user@host" */
+	char *away;             /* NULL when not away */
+	unsigned umodes;        /* UMODE_* */
+
+	struct member *chans;   /* channels joined */
+	unsigned nchans;
+
+	struct framer framer;
+	struct buf sendq;
+
+	time_t signon;
+	time_t last_recv;       /* for PING timeout */
+	time_t last_msg;        /* for WHOIS idle (PRIVMSG/NOTICE) */
+	bool ping_sent;
+	unsigned stamp;         /* broadcast de-duplication, see send.c */
+	char exit_reason[KICKLEN + 1];
+};
+
+struct whowas {
+	char nick[NICKLEN + 1];
+	char user[USERLEN + 1];
+	char host[HOSTLEN + 1];
+	char realname[REALNAMELEN + 1];
+	time_t when;
+};
+
+struct oper_cred {
+	char name[NICKLEN + 1];
+	char password[64];
+};
+
+struct srv_config {
+	const char *name;       /* server name, e.g. "irc.example" */
+	const char *password;   /* NULL: no PASS needed */
+	const char *motd_file;  /* NULL: send 422 */
+	const struct oper_cred *opers;
+	unsigned nopers;
+	unsigned ping_interval; /* seconds idle before a PING */
+	unsigned ping_timeout;  /* seconds to answer before dropped */
+	const char *network;    /* ISUPPORT NETWORK */
+};
+
+struct server {
+	struct srv_config cfg;
+	char name[SERVERNAMELEN + 1];
+	char **motd;            /* lines, NULL-terminated; NULL if none */
+	time_t now;
+	time_t started;
+	char created_str[64];
+
+	struct client *clients; /* every client */
+	struct client *dirty;   /* I/O work pending */
+	struct client *reap;    /* killed during dispatch, exit pending */
+	struct hmap nicks;      /* folded nick -> client (registered or not) */
+	struct hmap chans;      /* folded name -> channel */
+	unsigned next_id;
+	unsigned stamp;
+
+	/* LUSERS counters, kept as they change (no scan per command). */
+	unsigned nclients;      /* every connection */
+	unsigned nusers;        /* registered */
+	unsigned ninvisible;    /* registered and +i */
+	unsigned nopers;        /* registered and +o */
+	unsigned nchannels;
+	unsigned max_users;
+
+	struct whowas whowas[WHOWAS_SIZE];
+	unsigned whowas_next;
+
+	unsigned long cmd_count[64]; /* STATS m, indexed by command table slot */
+};
+
+/* Life cycle.  srv_init copies cfg's scalars; strings must outlive s.
+ * Returns 0, or -1 with a message in err (e.g. unreadable MOTD file). */
+int srv_init(struct server *s, const struct srv_config *cfg, time_t now,
+	     char *err, size_t errsz);
+void srv_destroy(struct server *s); /* frees every client and channel */
+
+/* The I/O seam (see the top of this file). */
+struct client *srv_client_new(struct server *s, const char *host, void *io);
+void srv_client_input(struct server *s, struct client *c, const char *data, size_t len);
+void srv_client_eof(struct server *s, struct client *c, const char *reason);
+struct client *srv_next_dirty(struct server *s);
+void srv_client_free(struct server *s, struct client *c);
+void srv_tick(struct server *s, time_t now);
+
+#endif

@@ -1,0 +1,32 @@
+/* util.c - small string helpers shared by the handlers. */
+#include <string.h>
+
+#include "proto.h"
+
+void str_copy(char *dst, size_t n, const char *src)
+{
+	if (n == 0)
+		return;
+	size_t len = strnlen(src, n - 1);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+char *list_next(char **list)
+{
+	char *p = *list;
+	while (p && *p == ',')
+		p++; /* empty items ("a,,b") are skipped, as servers do */
+	if (!p || !*p) {
+		*list = NULL;
+		return NULL;
+	}
+	char *comma = strchr(p, ',');
+	if (comma) {
+		*comma = '\0';
+		*list = comma + 1;
+	} else {
+		*list = NULL;
+	}
+	return p;
+}
