@@ -21,31 +21,39 @@ all: bin/refircd bin/refircd-asan bin/refircd-poll bin/parsetest bin/seamtest
 # ---- object rules: one tree per flavour (plain, asan, poll) ----
 $(OBJ)/plain/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+	@echo '  CC      $<'
+	@$(CC) $(CSTD) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
 $(OBJ)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(SANFLAGS) -MMD -MP -c $< -o $@
+	@echo '  CC-SAN  $<'
+	@$(CC) $(CSTD) $(WARN) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(OBJ)/poll/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) -DREFIRCD_USE_POLL -MMD -MP -c $< -o $@
+	@echo '  CC-POLL $<'
+	@$(CC) $(CSTD) $(WARN) $(CFLAGS) -DREFIRCD_USE_POLL -MMD -MP -c $< -o $@
 
 bin/refircd: $(call dir_objs,plain,$(SERVER_SRC) $(COMMON_SRC))
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -o $@ $^
+	@echo '  LD      $@'
+	@$(CC) $(CFLAGS) -o $@ $^
 bin/refircd-asan: $(call dir_objs,asan,$(SERVER_SRC) $(COMMON_SRC))
 	@mkdir -p bin
-	$(CC) $(SANFLAGS) -o $@ $^
+	@echo '  LD      $@'
+	@$(CC) $(SANFLAGS) -o $@ $^
 bin/refircd-poll: $(call dir_objs,poll,$(SERVER_SRC) $(COMMON_SRC))
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -o $@ $^
+	@echo '  LD      $@'
+	@$(CC) $(CFLAGS) -o $@ $^
 
 # Test drivers, built with sanitizers: parser vectors and the in-process seam.
 bin/parsetest: $(call dir_objs,asan,tests/tools/parsetest.c $(COMMON_SRC))
 	@mkdir -p bin
-	$(CC) $(SANFLAGS) -o $@ $^
+	@echo '  LD      $@'
+	@$(CC) $(SANFLAGS) -o $@ $^
 bin/seamtest: $(call dir_objs,asan,tests/tools/seamtest.c $(SERVER_LIB) $(COMMON_SRC))
 	@mkdir -p bin
-	$(CC) $(SANFLAGS) -o $@ $^
+	@echo '  LD      $@'
+	@$(CC) $(SANFLAGS) -o $@ $^
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 

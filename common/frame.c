@@ -4,15 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A partial line may hold the content plus its CR while the LF is late. */
-#define PART_MAX (IRC_LINE_CONTENT_MAX + 1)
+static size_t content_max(const struct framer *f)
+{
+	return f->max ? f->max : IRC_LINE_CONTENT_MAX;
+}
 
 void frame_reset(struct framer *f)
 {
 	free(f->part);
 	f->part = NULL;
 	f->part_len = 0;
-	f->discarding = 0;
+	f->discarding = 0; /* max is configuration: kept */
 }
 
 static size_t strip_cr(const char *p, size_t n)
@@ -23,6 +25,8 @@ static size_t strip_cr(const char *p, size_t n)
 enum frame_result frame_next(struct framer *f, const char **in, size_t *in_len,
 			     const char **line, size_t *line_len)
 {
+	const size_t max = content_max(f);
+	const size_t part_max = max + 1; /* content plus a CR whose LF is late */
 	while (*in_len > 0) {
 		const char *p = *in;
 		size_t n = *in_len;
@@ -44,7 +48,7 @@ enum frame_result frame_next(struct framer *f, const char **in, size_t *in_len,
 			size_t len = strip_cr(p, take);
 			if (len == 0)
 				continue;
-			if (len > IRC_LINE_CONTENT_MAX)
+			if (len > max)
 				return FRAME_TOO_LONG;
 			*line = p;
 			*line_len = len;
@@ -52,7 +56,7 @@ enum frame_result frame_next(struct framer *f, const char **in, size_t *in_len,
 		}
 
 		/* Slow path: append to the partial line, within its cap. */
-		if (f->part_len + take > PART_MAX) {
+		if (f->part_len + take > part_max) {
 			frame_reset(f);
 			f->discarding = !lf;
 			*in += lf ? take + 1 : n;
@@ -60,7 +64,7 @@ enum frame_result frame_next(struct framer *f, const char **in, size_t *in_len,
 			return FRAME_TOO_LONG;
 		}
 		if (!f->part) {
-			f->part = malloc(PART_MAX);
+			f->part = malloc(part_max);
 			if (!f->part)
 				return FRAME_NOMEM;
 		}
@@ -75,7 +79,7 @@ enum frame_result frame_next(struct framer *f, const char **in, size_t *in_len,
 		f->part_len = 0; /* storage kept until the next reset or line */
 		if (len == 0)
 			continue;
-		if (len > IRC_LINE_CONTENT_MAX)
+		if (len > max)
 			return FRAME_TOO_LONG;
 		*line = f->part;
 		*line_len = len;

@@ -17,6 +17,8 @@
 #define IRC_LINE_CONTENT_MAX (IRC_LINE_MAX - 2)
 
 struct framer {
+	size_t max;      /* content limit; 0 means IRC_LINE_CONTENT_MAX (a
+	                    client reading servers may allow IRCv3 tags) */
 	char *part;      /* partial line carried between feeds, or NULL */
 	size_t part_len;
 	int discarding;  /* inside an over-long line: drop bytes up to its LF */

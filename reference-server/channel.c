@@ -77,10 +77,12 @@ struct member *chan_member(const struct channel *ch, const struct client *c)
 struct member *chan_add(struct server *s, struct channel *ch, struct client *c,
 			unsigned char flags)
 {
-	(void)s;
 	struct member *m = calloc(1, sizeof *m);
-	if (!m)
+	if (!m) {
+		if (ch->nmembers == 0)
+			chan_free(s, ch); /* just created: nothing may keep it */
 		return NULL;
+	}
 	m->client = c;
 	m->chan = ch;
 	m->flags = flags;

@@ -12,7 +12,8 @@
 #define USERLEN 10       /* ISUPPORT USERLEN as commonly advertised */
 #define HOSTLEN 63       /* RFC 2812 2.3.1: hostname max 63 chars */
 #define REALNAMELEN 100
-#define TOPICLEN 390     /* fits a 332 reply within 512 bytes */
+#define TOPICLEN 390     /* as ircu/hybrid advertise; a 332 at the
+                            extremes of every other length is cut by send.c */
 #define KICKLEN 255
 #define AWAYLEN 200
 #define KEYLEN 23        /* RFC 2812 3.2.3/ RFC 1459 4.2.3.1 key limit */

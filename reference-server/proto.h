@@ -88,7 +88,13 @@ void send_motd(struct server *s, struct client *c);
 /* ---- misc helpers ---- */
 /* Copies at most n-1 chars and NUL-terminates. */
 void str_copy(char *dst, size_t n, const char *src);
-/* Next comma-separated item of *list (modified in place), or NULL. */
+/* Next comma-separated item of *list (modified in place), or NULL;
+ * empty items ("a,,b") are skipped. */
 char *list_next(char **list);
+/* The same, keeping empty items: for JOIN keys, where position matters
+ * ("JOIN #a,#b ,kb": #a has no key). */
+char *list_next_item(char **list);
+/* Starts like a channel name ('#' or '&'): a target that is not a nick. */
+bool chan_is_name(const char *name);
 
 #endif

@@ -30,3 +30,24 @@ char *list_next(char **list)
 	}
 	return p;
 }
+
+char *list_next_item(char **list)
+{
+	char *p = *list;
+	if (!p)
+		return NULL;
+	char *comma = strchr(p, ',');
+	if (comma) {
+		*comma = '\0';
+		*list = comma + 1;
+	} else {
+		*list = NULL;
+	}
+	return p;
+}
+
+bool chan_is_name(const char *name)
+{
+	/* RFC 2812 1.3; we create only '#' and '&' channels (ISUPPORT CHANTYPES). */
+	return name[0] == '#' || name[0] == '&';
+}
