@@ -11,12 +11,15 @@ PYTHON  := /usr/bin/python3
 COMMON_SRC := $(wildcard common/*.c)
 SERVER_SRC := $(wildcard reference-server/*.c)
 SERVER_LIB := $(filter-out reference-server/main.c reference-server/netloop.c,$(SERVER_SRC))
+HARNESS_SRC := $(wildcard harness/*.c)
+HARNESS_LIBS := -ljansson -pthread
 
 OBJ := build/obj
 dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 
 .PHONY: all test run clean deps check-tools
-all: bin/refircd bin/refircd-asan bin/refircd-poll bin/parsetest bin/seamtest
+all: bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
+     bin/parsetest bin/seamtest bin/harness_unit
 
 # ---- object rules: one tree per flavour (plain, asan, poll) ----
 $(OBJ)/plain/%.o: %.c
@@ -45,6 +48,15 @@ bin/refircd-poll: $(call dir_objs,poll,$(SERVER_SRC) $(COMMON_SRC))
 	@echo '  LD      $@'
 	@$(CC) $(CFLAGS) -o $@ $^
 
+bin/ircspec: $(call dir_objs,plain,$(HARNESS_SRC) $(COMMON_SRC))
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(CFLAGS) -o $@ $^ $(HARNESS_LIBS)
+bin/ircspec-asan: $(call dir_objs,asan,$(HARNESS_SRC) $(COMMON_SRC))
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(SANFLAGS) -o $@ $^ $(HARNESS_LIBS)
+
 # Test drivers, built with sanitizers: parser vectors and the in-process seam.
 bin/parsetest: $(call dir_objs,asan,tests/tools/parsetest.c $(COMMON_SRC))
 	@mkdir -p bin
@@ -54,6 +66,13 @@ bin/seamtest: $(call dir_objs,asan,tests/tools/seamtest.c $(SERVER_LIB) $(COMMON
 	@mkdir -p bin
 	@echo '  LD      $@'
 	@$(CC) $(SANFLAGS) -o $@ $^
+
+# Unit driver for the harness's report side (tests/test_harness_units.py).
+HARNESS_UNIT_SRC := tests/tools/harness_unit.c $(filter-out harness/main.c,$(HARNESS_SRC))
+bin/harness_unit: $(call dir_objs,asan,$(HARNESS_UNIT_SRC) $(COMMON_SRC))
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(SANFLAGS) -o $@ $^ $(HARNESS_LIBS)
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 

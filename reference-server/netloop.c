@@ -132,6 +132,10 @@ static void accept_one(struct netloop *nl, int fd, const struct sockaddr_storage
 		close(fd);
 		return;
 	}
+	/* Output is already batched per loop turn; Nagle would only hold a
+	 * reply back until the peer's delayed ACK (40 ms on Linux). */
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	cn->fd = fd;
 	cn->client = srv_client_new(nl->srv, host, cn);
 	if (!cn->client || ev_add(nl->ev, fd, cn, EV_READ) != 0) {

@@ -1,0 +1,97 @@
+"""Fixtures shared by the socket tests.
+
+server        one bin/refircd-asan (or $REFIRCD_BINARY) per test module, with
+              a MOTD file and --oper oper:operpass; at module end it gets
+              SIGTERM and the module fails unless it exits 0 without a
+              sanitizer report.
+spawn_server  factory for a private server with other flags (password, bind,
+              ping timings, another binary); stopped and checked after the test.
+connect       factory: a connected, unregistered Client (closed after the test).
+user          factory: a registered Client with a fresh nick.
+
+After every test each live server is checked: still running, nothing new
+from ASan/UBSan.  So a crash is charged to the test that caused it.
+Tests never share nicks or channels (irc.uniq), so they do not depend on
+each other even though a module shares one server.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import irc  # noqa: E402
+
+
+def _need(name):
+    path = irc.BIN / name
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run `make all` first")
+
+
+# REFIRCD_BINARY=refircd-poll (or refircd) runs the shared-server tests
+# against another build; the default is the sanitizer build.
+MODULE_BINARY = os.environ.get("REFIRCD_BINARY", "refircd-asan")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    _need(MODULE_BINARY)
+    srv = irc.Server(tmp_path_factory.mktemp("srv"), MODULE_BINARY).start()
+    yield srv
+    srv.stop_and_check()
+
+
+@pytest.fixture
+def spawn_server(tmp_path):
+    started = []
+
+    def spawn(binary_name="refircd-asan", **kw):
+        _need(binary_name)
+        srv = irc.Server(tmp_path / f"s{len(started)}", binary_name, **kw)
+        started.append(srv)
+        return srv.start()
+
+    yield spawn
+    errors = []
+    for srv in started:
+        try:
+            srv.stop_and_check()
+        except AssertionError as e:
+            errors.append(str(e))
+    if errors:
+        pytest.fail("\n".join(errors))
+
+
+@pytest.fixture
+def connect(server):
+    made = []
+
+    def make(srv=None, **kw):
+        c = irc.Client(srv or server, **kw)
+        made.append(c)
+        return c
+
+    yield make
+    for c in made:
+        c.close()
+
+
+@pytest.fixture
+def user(connect):
+    def make(prefix="u", srv=None, **kw):
+        c = connect(srv, **kw)
+        c.register(irc.uniq(prefix))
+        return c
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _servers_healthy():
+    yield
+    for srv in list(irc.Server.live):
+        srv.check_healthy()

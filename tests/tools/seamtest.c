@@ -1,0 +1,658 @@
+/* seamtest.c - drives refircd's core in-process through the I/O seam of
+ * server.h, with no sockets: fake clients hand in bytes, the test drains
+ * what the core queued and checks it line by line.
+ *
+ * Everything is synchronous, so after feed() the full answer is known and
+ * "nothing else arrived" is a plain check, not a wait.  Time is fake too, so
+ * PING timeouts are tested without sleeping.  Each output line is checked
+ * against RFC 2812 2.3 as it is drained: CR LF ended, at most 512 bytes,
+ * no NUL, CR or LF inside.
+ *
+ * Built with ASan+UBSan by the Makefile; LeakSanitizer checks at exit that
+ * srv_client_free/srv_destroy returned everything.  Exit status 0 = pass. */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/ircmsg.h"
+#include "../../reference-server/server.h"
+
+#define SERVER_NAME "seam.refircd.test"
+#define MAX_FAKES 64
+
+struct fake {
+	char name[32];         /* for messages only */
+	struct client *c;      /* NULL once the core let it go and we freed it */
+	bool closed;           /* came out of srv_next_dirty with c->closing */
+	char *out;             /* everything the core sent, CR LF lines */
+	size_t out_len, out_cap;
+	size_t read_pos;       /* expect() consumes from here */
+};
+
+static struct server S;
+static time_t now = 1700000000;
+static struct fake fakes[MAX_FAKES];
+static int nfakes;
+static const char *current_step = "start";
+static int checks;
+
+/* ---- failure reporting ---- */
+
+static void dump_fake(const struct fake *f)
+{
+	fprintf(stderr, "  unread output of %s (from byte %zu):\n", f->name, f->read_pos);
+	const char *p = f->out ? f->out + f->read_pos : "";
+	const char *end = f->out ? f->out + f->out_len : p;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		fprintf(stderr, "    %.*s\n", (int)(n && p[n - 1] == '\r' ? n - 1 : n), p);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
+static void fail(const char *file, int line, struct fake *f, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5), noreturn));
+
+static void fail(const char *file, int line, struct fake *f, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s:%d: FAIL in step \"%s\": ", file, line, current_step);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (f)
+		dump_fake(f);
+	exit(1);
+}
+
+#define CHECK(cond, f, ...)                                                  \
+	do {                                                                 \
+		checks++;                                                    \
+		if (!(cond))                                                 \
+			fail(__FILE__, __LINE__, f, "CHECK(" #cond ") failed: " __VA_ARGS__); \
+	} while (0)
+
+#define CHECK_EQ_INT(got, want, f)                                           \
+	do {                                                                 \
+		long long g_ = (long long)(got), w_ = (long long)(want);     \
+		checks++;                                                    \
+		if (g_ != w_)                                                \
+			fail(__FILE__, __LINE__, f, "%s == %lld, want %s == %lld", #got, g_, \
+			     #want, w_);                                     \
+	} while (0)
+
+/* ---- the fake I/O layer ---- */
+
+static struct fake *fake_of(struct client *c)
+{
+	for (int i = 0; i < nfakes; i++)
+		if (fakes[i].c == c)
+			return &fakes[i];
+	return NULL;
+}
+
+static void check_wire_line(struct fake *f, const char *p, size_t n)
+{
+	CHECK(n <= 512, f, "line of %zu bytes (RFC 2812 2.3: at most 512): %.80s...", n, p);
+	CHECK(n >= 2 && p[n - 2] == '\r', f, "line not ended by CR LF: %.*s", (int)n, p);
+	CHECK(memchr(p, '\0', n) == NULL, f, "NUL inside a line: %.*s", (int)n, p);
+	CHECK(memchr(p, '\r', n - 2) == NULL, f, "CR inside a line: %.*s", (int)n, p);
+	CHECK(n > 2, f, "empty line sent");
+}
+
+static void fake_append(struct fake *f, const char *p, size_t n)
+{
+	if (f->out_len + n + 1 > f->out_cap) {
+		size_t cap = f->out_cap ? f->out_cap : 4096;
+		while (cap < f->out_len + n + 1)
+			cap *= 2;
+		f->out = realloc(f->out, cap);
+		if (!f->out) {
+			perror("realloc");
+			exit(2);
+		}
+		f->out_cap = cap;
+	}
+	memcpy(f->out + f->out_len, p, n);
+	f->out_len += n;
+	f->out[f->out_len] = '\0';
+}
+
+static void check_new_lines(struct fake *f, size_t from)
+{
+	const char *p = f->out + from;
+	const char *end = f->out + f->out_len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		CHECK(nl != NULL, f, "the core queued a partial line: %.*s", (int)(end - p), p);
+		check_wire_line(f, p, (size_t)(nl - p + 1));
+		p = nl + 1;
+	}
+}
+
+/* What netloop.c does after each event: write out every dirty client's
+ * queue; free the ones that are closing. */
+static void drain(void)
+{
+	struct client *c;
+	while ((c = srv_next_dirty(&S)) != NULL) {
+		struct fake *f = fake_of(c);
+		CHECK(f != NULL, NULL, "srv_next_dirty returned a client we do not know (%p)",
+		      (void *)c);
+		size_t before = f->out_len;
+		size_t n = buf_used(&c->sendq);
+		if (n) {
+			fake_append(f, buf_head(&c->sendq), n);
+			buf_consume(&c->sendq, n);
+		}
+		CHECK_EQ_INT(buf_used(&c->sendq), 0, f);
+		check_new_lines(f, before);
+		if (c->closing) {
+			srv_client_free(&S, c);
+			f->c = NULL;
+			f->closed = true;
+		}
+	}
+}
+
+static struct fake *fake_new(const char *name, const char *host)
+{
+	CHECK(nfakes < MAX_FAKES, NULL, "too many fakes");
+	struct fake *f = &fakes[nfakes++];
+	snprintf(f->name, sizeof f->name, "%s", name);
+	f->c = srv_client_new(&S, host, NULL);
+	CHECK(f->c != NULL, f, "srv_client_new returned NULL");
+	drain();
+	return f;
+}
+
+static void feed_bytes(struct fake *f, const char *data, size_t len)
+{
+	CHECK(f->c != NULL, f, "feeding %s, which was already freed", f->name);
+	srv_client_input(&S, f->c, data, len);
+	drain();
+}
+
+static void feed(struct fake *f, const char *line)
+{
+	feed_bytes(f, line, strlen(line));
+}
+
+static void feed_bytewise(struct fake *f, const char *data, size_t len)
+{
+	for (size_t i = 0; i < len && f->c; i++)
+		feed_bytes(f, data + i, 1);
+}
+
+/* ---- matching ---- */
+
+/* The next unread line of f, parsed, or false when none is left. */
+static bool next_msg(struct fake *f, struct irc_msg *m, char *raw, size_t rawsz)
+{
+	if (f->read_pos >= f->out_len)
+		return false;
+	const char *p = f->out + f->read_pos;
+	const char *nl = memchr(p, '\n', f->out_len - f->read_pos);
+	size_t n = (size_t)(nl - p); /* check_new_lines guaranteed the LF */
+	f->read_pos += n + 1;
+	if (n && p[n - 1] == '\r')
+		n--;
+	snprintf(raw, rawsz, "%.*s", (int)n, p);
+	return irc_parse(m, p, n) == IRC_PARSE_OK;
+}
+
+/* pattern: "COMMAND p1 p2 ..." where each word must equal that param and
+ * "*" matches any; the last word may start with ':' to match a trailing
+ * param with spaces.  src (if not NULL) must be the prefix's nick (or the
+ * whole prefix for a server). */
+static bool msg_matches(const struct irc_msg *m, const char *src, const char *pattern)
+{
+	char pat[600];
+	snprintf(pat, sizeof pat, "%s", pattern);
+	if (src) {
+		if (!m->prefix)
+			return false;
+		size_t nl = strcspn(m->prefix, "!");
+		if (strlen(src) != nl || strncmp(m->prefix, src, nl) != 0)
+			return false;
+	}
+	char *save = NULL;
+	char *word = strtok_r(pat, " ", &save);
+	if (!word || strcasecmp(word, m->command) != 0)
+		return false;
+	for (int i = 0; (word = save && *save == ':' ? save : strtok_r(NULL, " ", &save)); i++) {
+		bool trailing = word[0] == ':';
+		if (trailing)
+			word++;
+		if (i >= m->nparams)
+			return false;
+		if (strcmp(word, "*") != 0 && strcmp(word, m->params[i]) != 0)
+			return false;
+		if (trailing)
+			break;
+	}
+	return true;
+}
+
+/* Consumes lines until one matches; fails (showing them) if none does. */
+static const struct irc_msg *expect_at(const char *file, int line, struct fake *f,
+				       const char *src, const char *pattern)
+{
+	static struct irc_msg m;
+	char raw[600];
+	size_t start = f->read_pos;
+	checks++;
+	while (next_msg(f, &m, raw, sizeof raw)) {
+		if (msg_matches(&m, src, pattern))
+			return &m;
+	}
+	f->read_pos = start;
+	fail(file, line, f, "%s never got \"%s\"%s%s", f->name, pattern, src ? " from " : "",
+	     src ? src : "");
+}
+#define expect(f, src, pattern) expect_at(__FILE__, __LINE__, (f), (src), (pattern))
+
+/* Fails if any unread line matches; then marks everything read. */
+static void expect_none_at(const char *file, int line, struct fake *f, const char *src,
+			   const char *pattern)
+{
+	struct irc_msg m;
+	char raw[600];
+	size_t start = f->read_pos;
+	checks++;
+	while (next_msg(f, &m, raw, sizeof raw)) {
+		if (!pattern || msg_matches(&m, src, pattern)) {
+			f->read_pos = start;
+			fail(file, line, f, "%s got \"%s\", which it must not (%s)", f->name, raw,
+			     pattern ? pattern : "no output at all");
+		}
+	}
+}
+#define expect_none(f, src, pattern) expect_none_at(__FILE__, __LINE__, (f), (src), (pattern))
+#define expect_silence(f) expect_none_at(__FILE__, __LINE__, (f), NULL, NULL)
+
+static void skip_all(struct fake *f)
+{
+	f->read_pos = f->out_len;
+}
+
+/* ---- scenario helpers ---- */
+
+static void do_register(struct fake *f, const char *nick)
+{
+	char buf[200];
+	snprintf(buf, sizeof buf, "NICK %s\r\nUSER %s 0 * :Seam %s\r\n", nick, nick, nick);
+	feed(f, buf);
+	expect(f, SERVER_NAME, "001 *");
+	expect(f, SERVER_NAME, "422 *"); /* no MOTD configured */
+	snprintf(f->name, sizeof f->name, "%s", nick);
+}
+
+static void step(const char *name)
+{
+	current_step = name;
+}
+
+/* ---- the scenario ---- */
+
+static void test_registration(struct fake **a, struct fake **b)
+{
+	step("registration burst, whole lines");
+	*a = fake_new("a", "127.0.0.1");
+	feed(*a, "NICK alice\r\nUSER al 0 * :Alice Liddell\r\n");
+	const struct irc_msg *m = expect(*a, SERVER_NAME, "001 alice");
+	CHECK(m->nparams == 2 && strstr(m->params[1], "alice!al@127.0.0.1"), *a,
+	      "001 should name alice!al@127.0.0.1, got \"%s\"", m->params[m->nparams - 1]);
+	expect(*a, SERVER_NAME, "002 alice");
+	expect(*a, SERVER_NAME, "003 alice");
+	m = expect(*a, SERVER_NAME, "004 alice " SERVER_NAME);
+	CHECK(m->nparams >= 5, *a, "004 has %d params, RFC 2812 5.1 wants 5", m->nparams);
+	expect(*a, SERVER_NAME, "005 alice");
+	expect(*a, SERVER_NAME, "251 alice");
+	expect(*a, SERVER_NAME, "255 alice");
+	expect(*a, SERVER_NAME, "422 alice");
+	expect_silence(*a);
+
+	step("registration fed one byte at a time");
+	*b = fake_new("b", "::1");
+	const char *reg = "NICK bob\r\nUSER bo 0 * :Bob\r\n";
+	for (size_t i = 0; i < strlen(reg); i++) {
+		feed_bytes(*b, reg + i, 1);
+		if (i + 1 < strlen(reg))
+			expect_silence(*b); /* nothing until the USER line's LF */
+	}
+	expect(*b, SERVER_NAME, "001 bob");
+	expect(*b, SERVER_NAME, "422 bob");
+
+	step("IPv6 host starting with ':' is shown as 0::1");
+	feed(*a, "WHOIS bob\r\n");
+	expect(*a, SERVER_NAME, "311 alice bob bo 0::1 *");
+	expect(*a, SERVER_NAME, "318 alice bob");
+
+	step("nick collision under rfc1459 case mapping");
+	struct fake *x = fake_new("x", "127.0.0.1");
+	feed(x, "NICK ALICE\r\n");
+	expect(x, SERVER_NAME, "433 * ALICE");
+	feed(x, "NICK Bob\r\n");
+	expect(x, SERVER_NAME, "433 * Bob");
+	feed(x, "QUIT\r\n");
+	expect(x, NULL, "ERROR");
+	CHECK(x->closed, x, "unregistered client not freed after QUIT");
+}
+
+static void test_channel(struct fake *a, struct fake *b, struct fake **c)
+{
+	step("join: creator is op, others see each JOIN");
+	feed(a, "JOIN #seam\r\n");
+	expect(a, "alice", "JOIN #seam");
+	expect(a, SERVER_NAME, "353 alice = #seam :@alice");
+	expect(a, SERVER_NAME, "366 alice #seam");
+	feed(b, "JOIN #SEAM\r\n");
+	expect(a, "bob", "JOIN *");
+	expect(b, "bob", "JOIN *");
+	expect(b, SERVER_NAME, "366 bob");
+
+	*c = fake_new("c", "10.0.0.3");
+	do_register(*c, "carol");
+	feed(*c, "JOIN #seam\r\n");
+	expect(a, "carol", "JOIN #seam");
+	expect(b, "carol", "JOIN #seam");
+	expect(*c, SERVER_NAME, "366 carol");
+	skip_all(a);
+	skip_all(b);
+	skip_all(*c);
+
+	step("channel message: everyone else gets it, no echo to the sender");
+	feed(a, "PRIVMSG #seam :hello all\r\n");
+	expect(b, "alice", "PRIVMSG #seam :hello all");
+	expect(*c, "alice", "PRIVMSG #seam :hello all");
+	expect_silence(a);
+
+	step("channel message fed one byte at a time");
+	const char *line = "PRIVMSG #seam :byte by byte\r\n";
+	feed_bytewise(b, line, strlen(line));
+	expect(a, "bob", "PRIVMSG #seam :byte by byte");
+	expect(*c, "bob", "PRIVMSG #seam :byte by byte");
+	expect_silence(b);
+
+	step("CR and LF in separate inputs");
+	feed(*c, "PRIVMSG #seam :split crlf\r");
+	expect_silence(a);
+	feed(*c, "\n");
+	expect(a, "carol", "PRIVMSG #seam :split crlf");
+	skip_all(b);
+
+	step("bare LF ends a line");
+	feed(a, "PRIVMSG bob :lf only\n");
+	expect(b, "alice", "PRIVMSG bob :lf only");
+
+	step("pipelined commands in one input");
+	feed(a, "TOPIC #seam :the topic\r\nPRIVMSG carol :one\r\nPRIVMSG carol :two\r\n");
+	expect(b, "alice", "TOPIC #seam :the topic");
+	expect(*c, "alice", "TOPIC #seam :the topic");
+	expect(*c, "alice", "PRIVMSG carol :one");
+	expect(*c, "alice", "PRIVMSG carol :two");
+	skip_all(a);
+}
+
+static void test_bad_input(struct fake *a, struct fake *b, struct fake *c)
+{
+	char big[1200];
+	step("overlong line gets 417 and the client keeps working");
+	memset(big, 'x', sizeof big);
+	memcpy(big, "PRIVMSG #seam :", 15);
+	memcpy(big + 600, "\r\n", 2);
+	feed_bytes(c, big, 602);
+	expect(c, SERVER_NAME, "417 carol");
+	expect_none(a, NULL, "PRIVMSG");
+	feed(c, "PING :still-here\r\n");
+	expect(c, SERVER_NAME, "PONG * still-here");
+
+	step("overlong line fed in pieces, with the next line in the same input");
+	feed_bytes(c, big, 300);
+	expect_silence(c);
+	/* frame.h: reported "as soon as it passes the limit", before its LF. */
+	feed_bytes(c, big + 300, 300);
+	expect(c, SERVER_NAME, "417 carol");
+	feed(c, "\r\nPING :after-long\r\n");
+	expect_none(c, NULL, "417"); /* once per line, not again at its end */
+	feed(c, "PING :after-long\r\n");
+	expect(c, SERVER_NAME, "PONG * after-long");
+	expect_none(a, NULL, "PRIVMSG");
+
+	step("exactly 512 bytes with CR LF is accepted");
+	char exact[513];
+	memset(exact, 'y', sizeof exact);
+	memcpy(exact, "PRIVMSG bob :", 13);
+	memcpy(exact + 510, "\r\n", 2);
+	feed_bytes(c, exact, 512);
+	expect_none(c, NULL, "417");
+	/* The relayed line is longer (it gains a prefix) and is cut to 512. */
+	const struct irc_msg *m = expect(b, "carol", "PRIVMSG bob");
+	CHECK(strlen(m->params[1]) > 400 && strspn(m->params[1], "y") == strlen(m->params[1]), b,
+	      "relayed text of %zu bytes: %.40s...", strlen(m->params[1]), m->params[1]);
+	skip_all(b);
+
+	step("NUL bytes: never crash, nothing past the NUL is used");
+	static const char nul_msg[] = "PRIVMSG #seam :before\0after\r\n";
+	feed_bytes(c, nul_msg, sizeof nul_msg - 1);
+	m = expect(a, "carol", "PRIVMSG #seam");
+	CHECK(strcmp(m->params[1], "before") == 0, a, "text after NUL: \"%s\"", m->params[1]);
+	static const char nul_only[] = "\0\0\0\r\n";
+	feed_bytes(c, nul_only, sizeof nul_only - 1);
+	expect_silence(c);
+	static const char nul_cmd[] = "PRI\0VMSG #seam :x\r\n";
+	feed_bytes(c, nul_cmd, sizeof nul_cmd - 1);
+	expect(c, SERVER_NAME, "421 carol PRI");
+	expect_none(a, NULL, "PRIVMSG");
+	skip_all(b);
+
+	step("unknown command, and empty lines are ignored");
+	feed(c, "\r\n\r\n\nFROBNICATE x\r\n");
+	expect(c, SERVER_NAME, "421 carol FROBNICATE");
+	expect_silence(c);
+}
+
+static void test_abrupt_drop(struct fake *a, struct fake *b, struct fake *c)
+{
+	step("a member vanishes (EOF/RST): everyone sharing a channel sees QUIT");
+	struct fake *d = fake_new("d", "10.0.0.4");
+	do_register(d, "dave");
+	feed(d, "JOIN #seam\r\nJOIN #other\r\n");
+	skip_all(a);
+	skip_all(b);
+	skip_all(c);
+	feed_bytes(d, "PRIVMSG #seam :half a li", 24); /* a partial line is pending */
+	srv_client_eof(&S, d->c, "Connection reset by peer");
+	drain();
+	CHECK(d->closed, d, "client not handed back as closing after srv_client_eof");
+	expect(a, "dave", "QUIT :Connection reset by peer");
+	expect(b, "dave", "QUIT *");
+	expect(c, "dave", "QUIT *");
+	expect_none(a, NULL, "PRIVMSG"); /* the half line never ran */
+
+	step("the nick is free again and the channel forgot dave");
+	struct fake *e = fake_new("e", "10.0.0.5");
+	do_register(e, "dave");
+	feed(a, "NAMES #seam\r\n");
+	const struct irc_msg *m = expect(a, SERVER_NAME, "353 alice = #seam");
+	CHECK(strstr(m->params[3], "dave") == NULL, a, "NAMES still lists dave: %s", m->params[3]);
+	feed(a, "LIST #other\r\n");
+	expect_none(a, NULL, "322");
+	expect_silence(e);
+
+	step("the I/O layer frees a registered client without EOF");
+	feed(e, "JOIN #seam\r\n");
+	skip_all(a);
+	srv_client_free(&S, e->c);
+	e->c = NULL;
+	drain();
+	expect(a, "dave", "QUIT *");
+	expect(b, "dave", "QUIT *");
+
+	step("unregistered client vanishes: nobody hears of it");
+	struct fake *u = fake_new("u", "10.0.0.6");
+	feed(u, "NICK unreg\r\n");
+	srv_client_eof(&S, u->c, "EOF");
+	drain();
+	CHECK(u->closed, u, "unregistered client not handed back as closing");
+	expect_none(a, NULL, "QUIT");
+	skip_all(b);
+	skip_all(c);
+}
+
+static void test_quit_and_after(struct fake *a, struct fake *c)
+{
+	step("QUIT: ERROR to the quitter, QUIT with the reason to peers, input after ignored");
+	struct fake *q = fake_new("q", "10.0.0.7");
+	do_register(q, "quentin");
+	feed(q, "JOIN #seam\r\n");
+	skip_all(a);
+	skip_all(c);
+	srv_client_input(&S, q->c, "QUIT :gone fishing\r\nPRIVMSG #seam :ghost\r\n", 42);
+	drain();
+	expect(q, NULL, "ERROR");
+	CHECK(q->closed, q, "quitter not closing");
+	expect(a, "quentin", "QUIT :gone fishing");
+	expect_none(c, NULL, "PRIVMSG");
+	expect_none(a, NULL, "PRIVMSG");
+}
+
+static void test_timers(struct fake *a, struct fake *b, struct fake *c)
+{
+	step("idle clients are PINGed after ping_interval; answer keeps them");
+	skip_all(a);
+	skip_all(b);
+	skip_all(c);
+	now += 29;
+	srv_tick(&S, now);
+	drain();
+	expect_silence(a);
+	now += 1; /* 30 s idle: the configured interval */
+	srv_tick(&S, now);
+	drain();
+	expect(a, NULL, "PING " SERVER_NAME);
+	expect(b, NULL, "PING *");
+	expect(c, NULL, "PING *");
+	feed(b, "PONG :" SERVER_NAME "\r\n");
+	expect_silence(b);
+
+	step("silent past ping_timeout: dropped, peers see the QUIT");
+	now += 9;
+	srv_tick(&S, now);
+	drain();
+	CHECK(a->c != NULL, a, "alice dropped before the timeout ran out");
+	now += 1;
+	srv_tick(&S, now);
+	drain();
+	CHECK(a->closed && c->closed, a, "alice (closed=%d) and carol (closed=%d) not dropped",
+	      a->closed, c->closed);
+	expect(a, NULL, "ERROR");
+	expect(b, "alice", "QUIT");
+	const struct irc_msg *m = expect(b, "carol", "QUIT");
+	CHECK(strstr(m->params[0], "Ping timeout") != NULL, b, "QUIT reason \"%s\"", m->params[0]);
+	CHECK(b->c != NULL, b, "bob answered the PING but was dropped");
+
+	step("registration must finish in time");
+	struct fake *slow = fake_new("slow", "10.0.0.8");
+	feed(slow, "NICK slowpoke\r\n");
+	now += 61;
+	srv_tick(&S, now);
+	drain();
+	CHECK(slow->closed, slow, "unregistered client still there 61 s later");
+	expect(slow, NULL, "ERROR");
+}
+
+static void test_sendq_cap(struct fake *b)
+{
+	step("a client that never drains is dropped at the send queue cap");
+	struct fake *r = fake_new("r", "10.0.0.9");
+	do_register(r, "reader");
+	feed(r, "JOIN #flood\r\n");
+	feed(b, "JOIN #flood\r\n");
+	skip_all(r);
+	skip_all(b);
+	/* Feed without draining r: queue lines straight into r's sendq. */
+	char line[520];
+	memset(line, 'f', sizeof line);
+	int n = snprintf(line, sizeof line, "PRIVMSG #flood :");
+	line[n] = 'f';
+	memcpy(line + 500, "\r\n", 2);
+	size_t i;
+	for (i = 0; i < 4000 && r->c; i++) {
+		srv_client_input(&S, b->c, line, 502);
+		/* Drain only bob; reader's queue keeps growing. */
+		struct client *c;
+		while ((c = srv_next_dirty(&S)) != NULL) {
+			struct fake *f = fake_of(c);
+			if (f == r && !c->closing)
+				continue; /* it stays queued in sendq; off the dirty list is fine */
+			if (f == r) {
+				size_t used = buf_used(&c->sendq);
+				fake_append(f, buf_head(&c->sendq), used);
+				buf_consume(&c->sendq, used);
+				srv_client_free(&S, c);
+				f->c = NULL;
+				f->closed = true;
+				continue;
+			}
+			size_t used = buf_used(&c->sendq);
+			fake_append(f, buf_head(&c->sendq), used);
+			buf_consume(&c->sendq, used);
+		}
+	}
+	CHECK(r->closed, r, "reader still connected after %zu x 500 bytes queued", i);
+	/* Each relayed line is ":bob!bo@0::1 PRIVMSG #flood :" + 484 f's, cut
+	 * to 510 + CR LF; the drop must come with the line that passes the cap. */
+	size_t relayed = strlen(":bob!bo@0::1 PRIVMSG #flood :") + (500 - 16);
+	relayed = (relayed > 510 ? 510 : relayed) + 2;
+	CHECK(i * relayed > SENDQ_MAX && (i - 1) * relayed <= SENDQ_MAX, r,
+	      "dropped after %zu lines of %zu bytes; SENDQ_MAX is %d", i, relayed, SENDQ_MAX);
+	CHECK(r->out_len < 64 * 1024, r, "the dropped backlog was still sent (%zu bytes)",
+	      r->out_len);
+	expect(r, NULL, "ERROR");
+	const struct irc_msg *m = expect(b, "reader", "QUIT");
+	CHECK(strstr(m->params[0], "SendQ exceeded") != NULL, b, "QUIT reason \"%s\"",
+	      m->params[0]);
+}
+
+int main(void)
+{
+	static const struct oper_cred opers[] = {{"oper", "operpass"}};
+	struct srv_config cfg = {
+		.name = SERVER_NAME,
+		.password = NULL,
+		.motd_file = NULL,
+		.opers = opers,
+		.nopers = 1,
+		.ping_interval = 30,
+		.ping_timeout = 10,
+		.network = "SeamNet",
+	};
+	char err[256] = "";
+	if (srv_init(&S, &cfg, now, err, sizeof err) != 0) {
+		fprintf(stderr, "srv_init failed: %s\n", err);
+		return 1;
+	}
+	srv_tick(&S, now);
+
+	struct fake *a, *b, *c;
+	test_registration(&a, &b);
+	test_channel(a, b, &c);
+	test_bad_input(a, b, c);
+	test_abrupt_drop(a, b, c);
+	test_quit_and_after(a, c);
+	test_sendq_cap(b);
+	test_timers(a, b, c);
+
+	step("srv_destroy frees what is left (LeakSanitizer checks at exit)");
+	srv_destroy(&S);
+	for (int i = 0; i < nfakes; i++)
+		free(fakes[i].out);
+	printf("seamtest: %d checks passed\n", checks);
+	return 0;
+}
