@@ -1,0 +1,35 @@
+/* baseline.h - an earlier JSON report (--baseline FILE), to judge a run by
+ * its regressions only: a case that passed then and does not pass now. */
+#ifndef IRCSPEC_BASELINE_H
+#define IRCSPEC_BASELINE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "result.h"
+
+struct baseline_entry {
+	char *id;
+	const char *status; /* verdict_name() of one verdict: "pass", "fail", ... */
+};
+
+struct baseline {
+	struct baseline_entry *e; /* sorted by id, for bsearch */
+	size_t n;
+};
+
+/* Reads the "cases" of a JSON report written by report_json.  Returns 0, or
+ * -1 with "FILE:LINE:COLUMN: what is wrong" (or "FILE: ...") in err. */
+int baseline_load(const char *path, struct baseline *b, char *err, size_t errsz);
+
+/* The status of case id in the baseline, or NULL if it was not there. */
+const char *baseline_status(const struct baseline *b, const char *id);
+
+void baseline_free(struct baseline *b);
+
+/* Prints regressions (passed in the baseline, not now), fixed cases (did
+ * not pass then, pass now) and new cases (absent from the baseline).
+ * Returns the number of regressions. */
+int baseline_compare(const struct baseline *b, const struct run_result *r, FILE *out);
+
+#endif

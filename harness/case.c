@@ -1,0 +1,600 @@
+/* case.c - reads and validates .case files (language: cases/README.md).
+ * Everything that can be checked without a server is checked here, so a
+ * bad case fails with FILE:LINE before any connection is made. */
+#include "case.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expand.h"
+#include "pattern.h"
+
+#define CASE_LINE_MAX 4096
+#define CASE_MAX_STEPS 4096
+
+static const struct {
+	const char *name;
+	enum step_kind kind;
+} verbs[] = {
+	{"connect", STEP_CONNECT},         {"register", STEP_REGISTER},
+	{"send", STEP_SEND},               {"raw", STEP_RAW},
+	{"chunks", STEP_CHUNKS},           {"split", STEP_SPLIT},
+	{"repeat", STEP_REPEAT},           {"expect", STEP_EXPECT},
+	{"expect-next", STEP_EXPECT_NEXT}, {"expect-re", STEP_EXPECT_RE},
+	{"expect-any", STEP_EXPECT_ANY},   {"expect-none", STEP_EXPECT_NONE},
+	{"expect-close", STEP_EXPECT_CLOSE}, {"sync", STEP_SYNC},
+	{"abort", STEP_ABORT},             {"half-close", STEP_HALF_CLOSE},
+	{"close", STEP_CLOSE},             {"oper", STEP_OPER},
+	{"stop-reading", STEP_STOP_READING}, {"resume-reading", STEP_RESUME_READING},
+	{"require", STEP_REQUIRE},         {"pause", STEP_PAUSE},
+};
+
+const char *step_name(enum step_kind k)
+{
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		if (verbs[i].kind == k)
+			return verbs[i].name;
+	return "?";
+}
+
+const char *level_name(enum level l)
+{
+	return l == LEVEL_MUST ? "MUST" : l == LEVEL_SHOULD ? "SHOULD" : "MAY";
+}
+
+struct parser {
+	struct casefile *c;
+	const char *path;
+	int line;
+	char *err;
+	size_t errsz;
+	bool have_id, have_title, have_spec, have_level, have_clients;
+	char *scratch; /* PATTERN_TEXT_MAX bytes for expanding while checking */
+	unsigned cap_steps;
+};
+
+static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct parser *p, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(p->err, p->errsz, "%s:%d: %s", p->path, p->line, msg);
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+static bool valid_name(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n >= max || !islower((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+static bool valid_id(const char *s)
+{
+	if (!s[0] || !isalnum((unsigned char)s[0]))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
+			return false;
+	return true;
+}
+
+/* "rfc2812:3.2.1", "rfc1459:4.2", "modern" or "modern:topic". */
+static bool valid_spec(const char *s)
+{
+	if (strncmp(s, "modern", 6) == 0)
+		return s[6] == '\0' || (s[6] == ':' && s[7] && !strchr(s + 7, ' '));
+	if (strncmp(s, "rfc1459:", 8) != 0 && strncmp(s, "rfc2812:", 8) != 0)
+		return false;
+	const char *q = s + 8;
+	if (!isdigit((unsigned char)*q))
+		return false;
+	for (; *q; q++)
+		if (!isdigit((unsigned char)*q) && !(*q == '.' && isdigit((unsigned char)q[1])))
+			return false;
+	return true;
+}
+
+static const char *const header_keys[] = {"id", "title", "spec", "level",
+					  "tags", "clients", "requires"};
+
+static bool is_header_key(const char *k)
+{
+	for (size_t i = 0; i < sizeof header_keys / sizeof header_keys[0]; i++)
+		if (strcmp(k, header_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+static int add_client(struct parser *p, const char *name, const char *group)
+{
+	struct casefile *c = p->c;
+	if (c->nclients == CASE_MAX_CLIENTS)
+		return fail(p, "more than %d clients", CASE_MAX_CLIENTS);
+	if (case_client_index(c, name) >= 0)
+		return fail(p, "client '%s' declared twice", name);
+	if (is_header_key(name))
+		return fail(p, "'%s' is a header name: pick another client name", name);
+	snprintf(c->clients[c->nclients].name, CASE_MAX_NAME, "%s", name);
+	snprintf(c->clients[c->nclients].group, CASE_MAX_NAME, "%s", group);
+	c->nclients++;
+	return 0;
+}
+
+/* "a b m*200": plain names, or crowds NAME*COUNT (clients NAME1..NAMEn). */
+static int parse_clients(struct parser *p, char *list)
+{
+	for (char *tok = strtok(list, " \t,"); tok; tok = strtok(NULL, " \t,")) {
+		char *star = strchr(tok, '*');
+		if (!star) {
+			if (!valid_name(tok, 12))
+				return fail(p, "bad client name '%s' (lower-case letter, then "
+					       "letters, digits, '_'; at most 11 chars)", tok);
+			if (add_client(p, tok, "") != 0)
+				return -1;
+			continue;
+		}
+		*star = '\0';
+		char *end;
+		unsigned long n = strtoul(star + 1, &end, 10);
+		if (!valid_name(tok, 8) || *end || n < 1 || n > CASE_MAX_CLIENTS)
+			return fail(p, "bad crowd '%s*%s' (NAME*COUNT, NAME at most 7 chars, "
+				       "COUNT 1-%d)", tok, star + 1, CASE_MAX_CLIENTS);
+		for (unsigned long i = 1; i <= n; i++) {
+			char name[CASE_MAX_NAME];
+			snprintf(name, sizeof name, "%s%lu", tok, i);
+			if (add_client(p, name, tok) != 0)
+				return -1;
+		}
+	}
+	p->have_clients = true;
+	return 0;
+}
+
+static int parse_header(struct parser *p, const char *key, char *val)
+{
+	struct casefile *c = p->c;
+	if (strcmp(key, "id") == 0) {
+		if (!valid_id(val) || strlen(val) >= sizeof c->id)
+			return fail(p, "bad id '%s' (letters, digits, '-', '_', '.')", val);
+		snprintf(c->id, sizeof c->id, "%s", val);
+		p->have_id = true;
+	} else if (strcmp(key, "title") == 0) {
+		if (!val[0] || strlen(val) >= sizeof c->title)
+			return fail(p, "title must be 1-%zu chars", sizeof c->title - 1);
+		snprintf(c->title, sizeof c->title, "%s", val);
+		p->have_title = true;
+	} else if (strcmp(key, "spec") == 0) {
+		for (char *t = strtok(val, " \t,"); t; t = strtok(NULL, " \t,")) {
+			for (char *q = t; *q; q++)
+				*q = (char)tolower((unsigned char)*q);
+			if (!valid_spec(t) || strlen(t) >= sizeof c->specs[0])
+				return fail(p, "bad spec '%s' (rfc1459:X.Y, rfc2812:X.Y or modern)", t);
+			if (c->nspecs == CASE_MAX_SPECS)
+				return fail(p, "more than %d spec references", CASE_MAX_SPECS);
+			snprintf(c->specs[c->nspecs++], sizeof c->specs[0], "%s", t);
+		}
+		p->have_spec = c->nspecs > 0;
+		if (!p->have_spec)
+			return fail(p, "spec: needs at least one reference");
+	} else if (strcmp(key, "level") == 0) {
+		if (strcmp(val, "MUST") == 0)
+			c->level = LEVEL_MUST;
+		else if (strcmp(val, "SHOULD") == 0)
+			c->level = LEVEL_SHOULD;
+		else if (strcmp(val, "MAY") == 0)
+			c->level = LEVEL_MAY;
+		else
+			return fail(p, "level must be MUST, SHOULD or MAY, not '%s'", val);
+		p->have_level = true;
+	} else if (strcmp(key, "tags") == 0) {
+		for (char *t = strtok(val, " \t,"); t; t = strtok(NULL, " \t,")) {
+			if (c->ntags == CASE_MAX_TAGS || strlen(t) >= sizeof c->tags[0] || !valid_id(t))
+				return fail(p, "bad or too many tags at '%s'", t);
+			snprintf(c->tags[c->ntags++], sizeof c->tags[0], "%s", t);
+			if (strcmp(t, "robustness") == 0)
+				c->robustness = true;
+		}
+	} else if (strcmp(key, "clients") == 0) {
+		if (p->have_clients)
+			return fail(p, "clients: given twice");
+		return parse_clients(p, val);
+	} else if (strcmp(key, "requires") == 0) {
+		if (strcmp(val, "oper") != 0)
+			return fail(p, "requires: only 'oper' is known, not '%s'", val);
+		c->needs_oper = true;
+	} else {
+		return fail(p, "unknown header '%s' (id, title, spec, level, tags, clients, "
+			       "requires)", key);
+	}
+	return 0;
+}
+
+/* ---- steps ---- */
+
+int case_client_index(const struct casefile *c, const char *name)
+{
+	for (unsigned i = 0; i < c->nclients; i++)
+		if (strcmp(c->clients[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Placeholder check with stand-in values: names must exist, kinds must be
+ * known; values are what a typical server would give. */
+static int check_lookup(void *arg, const char *kind, const char *key, char *out,
+			size_t outsz)
+{
+	const struct casefile *c = arg;
+	if (strcmp(kind, "nick") == 0 || strcmp(kind, "user") == 0) {
+		if (case_client_index(c, key) < 0) {
+			snprintf(out, outsz, "no client named '%s' in clients:", key);
+			return -1;
+		}
+		snprintf(out, outsz, "n%sx", key);
+	} else if (strcmp(kind, "chan") == 0) {
+		snprintf(out, outsz, "#c%s", key);
+	} else if (strcmp(kind, "server") == 0 || strcmp(kind, "password") == 0) {
+		snprintf(out, outsz, "irc.example.net");
+	} else if (strcmp(kind, "isupport") == 0 || strcmp(kind, "oper") == 0) {
+		if (!key[0] || (strcmp(kind, "oper") == 0 && strcmp(key, "name") != 0 &&
+				strcmp(key, "pass") != 0)) {
+			snprintf(out, outsz, "needs a key ({isupport:TOKEN}, {oper:name|pass})");
+			return -1;
+		}
+		snprintf(out, outsz, "9");
+	} else {
+		snprintf(out, outsz, "unknown placeholder kind '%s'", kind);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_text(struct parser *p, const char *text, bool escapes, char *out,
+		      size_t outsz, size_t *outlen)
+{
+	struct expand_ctx ctx = {check_lookup, p->c, 0, escapes};
+	char err[300];
+	if (expand(&ctx, text, out, outsz, outlen, err, sizeof err) != 0)
+		return fail(p, "%s", err);
+	return 0;
+}
+
+static int check_pattern(struct parser *p, const char *text)
+{
+	char *buf = p->scratch;
+	size_t len;
+	if (!text[0])
+		return fail(p, "expected a message pattern");
+	if (check_text(p, text, true, buf, PATTERN_TEXT_MAX, &len) != 0)
+		return -1;
+	struct pattern pat;
+	char err[200];
+	if (pattern_compile(&pat, buf, err, sizeof err) != 0)
+		return fail(p, "bad pattern: %s", err);
+	pattern_free(&pat);
+	return 0;
+}
+
+/* chunks "a" "b\r\n": each quoted string is one segment. */
+static int check_chunks(struct parser *p, const char *arg)
+{
+	const char *s = arg;
+	unsigned n = 0;
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			break;
+		if (*s != '"')
+			return fail(p, "chunks: expected a quoted string at '%.20s'", s);
+		s++;
+		while (*s && *s != '"')
+			s += (*s == '\\' && s[1]) ? 2 : 1;
+		if (*s != '"')
+			return fail(p, "chunks: unterminated quoted string");
+		s++;
+		n++;
+	}
+	if (n == 0)
+		return fail(p, "chunks: needs at least one quoted string");
+	return 0;
+}
+
+static int parse_count(struct parser *p, char **arg, unsigned min, unsigned max,
+		       unsigned *out, const char *what)
+{
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(*arg, &end, 10);
+	if (end == *arg || errno || n < min || n > max || (*end != ' ' && *end != '\0'))
+		return fail(p, "%s: expected a number %u-%u first", what, min, max);
+	*out = (unsigned)n;
+	*arg = end;
+	while (**arg == ' ')
+		(*arg)++;
+	return 0;
+}
+
+static int check_arg(struct parser *p, struct step *st)
+{
+	char *buf = p->scratch;
+	const size_t bufsz = PATTERN_TEXT_MAX;
+	size_t len;
+	char *arg = st->arg;
+	switch (st->kind) {
+	case STEP_CONNECT: case STEP_REGISTER: case STEP_SYNC: case STEP_ABORT:
+	case STEP_HALF_CLOSE: case STEP_CLOSE: case STEP_EXPECT_CLOSE: case STEP_OPER:
+	case STEP_STOP_READING: case STEP_RESUME_READING:
+		if (arg[0])
+			return fail(p, "%s takes no argument", step_name(st->kind));
+		if (st->kind == STEP_OPER)
+			p->c->needs_oper = true;
+		return 0;
+	case STEP_SEND:
+	case STEP_RAW:
+		if (!arg[0])
+			return fail(p, "%s: nothing to send", step_name(st->kind));
+		return check_text(p, arg, true, buf, bufsz, &len);
+	case STEP_CHUNKS:
+		return check_chunks(p, arg);
+	case STEP_SPLIT:
+		if (strncmp(arg, "bytes ", 6) == 0) {
+			st->num = 0;
+			memmove(arg, arg + 6, strlen(arg + 6) + 1);
+		} else if (parse_count(p, &arg, 2, 512, &st->num, "split") != 0) {
+			return -1;
+		}
+		memmove(st->arg, arg, strlen(arg) + 1);
+		if (!st->arg[0])
+			return fail(p, "split: nothing to send");
+		return check_text(p, st->arg, true, buf, bufsz, &len);
+	case STEP_REPEAT:
+		if (parse_count(p, &arg, 1, 100000, &st->num, "repeat") != 0)
+			return -1;
+		memmove(st->arg, arg, strlen(arg) + 1);
+		if (!st->arg[0])
+			return fail(p, "repeat: nothing to send");
+		return check_text(p, st->arg, true, buf, bufsz, &len);
+	case STEP_PAUSE:
+		if (parse_count(p, &arg, 1, 5000, &st->num, "pause (ms)") != 0)
+			return -1;
+		return *arg ? fail(p, "pause takes only a number of milliseconds") : 0;
+	case STEP_EXPECT: case STEP_EXPECT_NEXT: case STEP_EXPECT_NONE:
+		return check_pattern(p, arg);
+	case STEP_EXPECT_RE: {
+		if (check_text(p, arg, true, buf, bufsz, &len) != 0)
+			return -1;
+		regex_t re;
+		int rc = regcomp(&re, buf, REG_EXTENDED | REG_NOSUB);
+		if (rc != 0) {
+			char msg[200];
+			regerror(rc, &re, msg, sizeof msg);
+			return fail(p, "expect-re: %s", msg);
+		}
+		regfree(&re);
+		return 0;
+	}
+	case STEP_EXPECT_ANY: {
+		char *s = arg;
+		while (s) {
+			char *sep = strstr(s, " || ");
+			if (sep)
+				*sep = '\0';
+			if (st->nalts == CASE_MAX_ALTS)
+				return fail(p, "expect-any: more than %d alternatives", CASE_MAX_ALTS);
+			char *alt = trim(s);
+			if (check_pattern(p, alt) != 0)
+				return -1;
+			if (!(st->alts[st->nalts++] = strdup(alt)))
+				return fail(p, "out of memory");
+			s = sep ? sep + 4 : NULL;
+		}
+		if (st->nalts < 2)
+			return fail(p, "expect-any: needs two or more patterns separated by ' || '");
+		return 0;
+	}
+	case STEP_REQUIRE:
+		if (!arg[0] || strchr(arg, ' '))
+			return fail(p, "require: expected one ISUPPORT token, e.g. "
+				       "CASEMAPPING=rfc1459 or PREFIX");
+		return 0;
+	}
+	return fail(p, "internal: unhandled step");
+}
+
+/* "a b:", "a,b:", "*:", "m*:" (a whole crowd) -> target indexes. */
+static int parse_targets(struct parser *p, char *who, struct step *st)
+{
+	struct casefile *c = p->c;
+	unsigned *t = calloc(c->nclients ? c->nclients : 1, sizeof *t);
+	if (!t)
+		return fail(p, "out of memory");
+	st->targets = t;
+	bool seen[CASE_MAX_CLIENTS] = {false};
+	for (char *tok = strtok(who, " \t,"); tok; tok = strtok(NULL, " \t,")) {
+		size_t tl = strlen(tok);
+		bool any = false;
+		for (unsigned i = 0; i < c->nclients; i++) {
+			bool hit = strcmp(tok, "*") == 0 ||
+				   strcmp(c->clients[i].name, tok) == 0 ||
+				   (tl > 1 && tok[tl - 1] == '*' && c->clients[i].group[0] &&
+				    strncmp(c->clients[i].group, tok, tl - 1) == 0 &&
+				    c->clients[i].group[tl - 1] == '\0');
+			if (!hit)
+				continue;
+			any = true;
+			if (!seen[i]) {
+				seen[i] = true;
+				t[st->ntargets++] = i;
+			}
+		}
+		if (strcmp(tok, "*") == 0)
+			st->all_clients = true;
+		if (!any)
+			return fail(p, "no client or crowd named '%s' in clients:", tok);
+	}
+	if (st->ntargets == 0)
+		return fail(p, "step addresses no client");
+	return 0;
+}
+
+static int parse_step(struct parser *p, char *who, char *rest)
+{
+	struct casefile *c = p->c;
+	if (!p->have_clients)
+		return fail(p, "steps must come after 'clients:'");
+	if (c->nsteps == CASE_MAX_STEPS)
+		return fail(p, "more than %d steps", CASE_MAX_STEPS);
+	if (c->nsteps == p->cap_steps) {
+		unsigned ncap = p->cap_steps ? p->cap_steps * 2 : 16;
+		struct step *ns = realloc(c->steps, ncap * sizeof *ns);
+		if (!ns)
+			return fail(p, "out of memory");
+		c->steps = ns;
+		p->cap_steps = ncap;
+	}
+	struct step *st = &c->steps[c->nsteps++];
+	memset(st, 0, sizeof *st);
+	st->line = p->line;
+
+	rest = trim(rest);
+	char *sp = strchr(rest, ' ');
+	size_t vl = sp ? (size_t)(sp - rest) : strlen(rest);
+	bool found = false;
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		if (strlen(verbs[i].name) == vl && strncmp(verbs[i].name, rest, vl) == 0) {
+			st->kind = verbs[i].kind;
+			found = true;
+		}
+	}
+	if (!found)
+		return fail(p, "unknown step '%.*s' (see cases/README.md for the list)", (int)vl,
+			    rest);
+	/* Raw bytes keep their leading/trailing spaces: only one separator goes. */
+	if (!(st->arg = strdup(sp ? sp + 1 : "")))
+		return fail(p, "out of memory");
+	if (st->kind != STEP_RAW && st->kind != STEP_CHUNKS) {
+		char *t = trim(st->arg);
+		memmove(st->arg, t, strlen(t) + 1);
+	}
+	if (parse_targets(p, who, st) != 0)
+		return -1;
+	return check_arg(p, st);
+}
+
+static int parse_line(struct parser *p, char *raw)
+{
+	char *line = raw;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (!*line || *line == '#' || *line == '\r')
+		return 0;
+	char *colon = strchr(line, ':');
+	if (!colon)
+		return fail(p, "expected 'key: value' or 'client: step'");
+	*colon = '\0';
+	char *key = trim(line);
+	char *val = colon + 1;
+	if (is_header_key(key)) {
+		if (p->c->nsteps > 0)
+			return fail(p, "header '%s' after the first step", key);
+		return parse_header(p, key, trim(val));
+	}
+	return parse_step(p, key, val);
+}
+
+static int finish(struct parser *p)
+{
+	const char *missing = !p->have_id ? "id" : !p->have_title ? "title"
+			    : !p->have_spec ? "spec" : !p->have_level ? "level"
+			    : !p->have_clients ? "clients" : NULL;
+	if (missing)
+		return fail(p, "missing header '%s:'", missing);
+	if (p->c->nsteps == 0)
+		return fail(p, "no steps");
+	return 0;
+}
+
+struct casefile *case_load(const char *path, char *err, size_t errsz)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct casefile *c = calloc(1, sizeof *c);
+	char *line = NULL;
+	size_t cap = 0;
+	struct parser p = {.c = c, .path = path, .err = err, .errsz = errsz};
+	p.scratch = malloc(PATTERN_TEXT_MAX);
+	int rc = (c && p.scratch && (c->path = strdup(path))) ? 0 : -1;
+	if (rc != 0)
+		snprintf(err, errsz, "%s: out of memory", path);
+	ssize_t n;
+	while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
+		p.line++;
+		if (n > CASE_LINE_MAX) {
+			rc = fail(&p, "line longer than %d bytes", CASE_LINE_MAX);
+			break;
+		}
+		if ((ssize_t)strlen(line) != n) {
+			rc = fail(&p, "NUL byte in the line (write it as \\0)");
+			break;
+		}
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		rc = parse_line(&p, line);
+	}
+	if (rc == 0 && ferror(f))
+		rc = fail(&p, "read error: %s", strerror(errno));
+	if (rc == 0) {
+		p.line++;
+		rc = finish(&p);
+	}
+	fclose(f);
+	free(line);
+	free(p.scratch);
+	if (rc != 0) {
+		case_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void case_free(struct casefile *c)
+{
+	if (!c)
+		return;
+	for (unsigned i = 0; i < c->nsteps; i++) {
+		free(c->steps[i].arg);
+		free(c->steps[i].targets);
+		for (unsigned k = 0; k < c->steps[i].nalts; k++)
+			free(c->steps[i].alts[k]);
+	}
+	free(c->steps);
+	free(c->path);
+	free(c);
+}

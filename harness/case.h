@@ -1,0 +1,91 @@
+/* case.h - one scenario, as read from a .case file (see cases/README.md).
+ *
+ * A case is data: a header (id, title, spec references, level, tags), the
+ * clients it uses, and a list of steps, each addressed to one or more
+ * clients.  Step arguments are kept as written; placeholders such as
+ * {nick:a} are filled in at run time, when names are known. */
+#ifndef IRCSPEC_CASE_H
+#define IRCSPEC_CASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CASE_MAX_CLIENTS 512 /* a case may declare crowds, e.g. "m*200" */
+#define CASE_MAX_NAME 32
+#define CASE_MAX_ALTS 8     /* alternatives of expect-any */
+#define CASE_MAX_SPECS 8
+#define CASE_MAX_TAGS 16
+
+enum level { LEVEL_MUST, LEVEL_SHOULD, LEVEL_MAY };
+
+enum step_kind {
+	STEP_CONNECT,       /* open the TCP connection (TCP_NODELAY) */
+	STEP_REGISTER,      /* PASS?/NICK/USER, wait for 001 and 376/422 */
+	STEP_SEND,          /* one line; CR LF added */
+	STEP_RAW,           /* bytes with escapes; nothing added */
+	STEP_CHUNKS,        /* "a" "b" ...: each chunk its own segment */
+	STEP_SPLIT,         /* line in N pieces (N=0: byte by byte) + CR LF */
+	STEP_REPEAT,        /* send a line N times in one write ({i} counts) */
+	STEP_EXPECT,        /* a matching message arrives (others skipped) */
+	STEP_EXPECT_NEXT,   /* the very next message matches */
+	STEP_EXPECT_RE,     /* a raw line matching a POSIX ERE arrives */
+	STEP_EXPECT_ANY,    /* one of several patterns (' || ') arrives */
+	STEP_EXPECT_NONE,   /* nothing matching arrives before a PING barrier */
+	STEP_EXPECT_CLOSE,  /* the server closes the connection */
+	STEP_SYNC,          /* PING/PONG barrier */
+	STEP_ABORT,         /* RST: SO_LINGER {1,0} then close */
+	STEP_HALF_CLOSE,    /* shutdown(SHUT_WR) */
+	STEP_CLOSE,         /* plain close (FIN) */
+	STEP_OPER,          /* OPER with --oper credentials, wait for 381 */
+	STEP_STOP_READING,  /* leave the socket unread (a ^Z'd client) */
+	STEP_RESUME_READING,
+	STEP_REQUIRE,       /* skip unless an ISUPPORT token matches */
+	STEP_PAUSE,         /* wait N ms: only to shape segments, never to sync */
+};
+
+struct step {
+	enum step_kind kind;
+	int line;               /* in the case file, for messages */
+	unsigned *targets;      /* indexes of the clients addressed (owned) */
+	unsigned ntargets;
+	char *arg;              /* raw argument text (owned) */
+	char *alts[CASE_MAX_ALTS]; /* expect-any: split alternatives (owned) */
+	unsigned nalts;
+	unsigned num;           /* split pieces, repeat count, pause ms */
+	bool all_clients;       /* addressed with "*:" */
+};
+
+struct case_client {
+	char name[CASE_MAX_NAME]; /* e.g. "a", or "m17" in a crowd */
+	char group[CASE_MAX_NAME]; /* crowd name ("m"), or "" */
+};
+
+struct casefile {
+	char *path;
+	char id[96];
+	char title[200];
+	char specs[CASE_MAX_SPECS][48]; /* "rfc2812:3.2.1", "modern" */
+	unsigned nspecs;
+	enum level level;
+	char tags[CASE_MAX_TAGS][32];
+	unsigned ntags;
+	bool needs_oper;
+	bool robustness;        /* ends with the liveness probe */
+	struct case_client clients[CASE_MAX_CLIENTS];
+	unsigned nclients;
+	struct step *steps;
+	unsigned nsteps;
+};
+
+/* Reads and validates one case file.  On error returns NULL and writes
+ * "FILE:LINE: what is wrong" into err. */
+struct casefile *case_load(const char *path, char *err, size_t errsz);
+void case_free(struct casefile *c);
+
+const char *level_name(enum level l);
+const char *step_name(enum step_kind k);
+
+/* Looks up a client by name in c; -1 if none. */
+int case_client_index(const struct casefile *c, const char *name);
+
+#endif

@@ -1,0 +1,167 @@
+/* cli.c - ircspec's command line (also documented in README.md). */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define IRCSPEC_VERSION "ircspec 0.1"
+
+static void usage(FILE *f)
+{
+	fputs("usage: ircspec [options] [CASE_FILE|DIR ...]      (default: cases/)\n"
+	      "\n"
+	      "Target:\n"
+	      "  --host H            server address (default 127.0.0.1)\n"
+	      "  --port P            server port (default 6667)\n"
+	      "  --password PW       connection password sent with PASS\n"
+	      "  --oper NAME:PASS    operator credentials; cases needing them are skipped without\n"
+	      "  --spawn 'CMD'       start the server: {port} and {password} are filled in, a free\n"
+	      "                      port is chosen; a server death during a case is a crash and\n"
+	      "                      the server is restarted\n"
+	      "  --valgrind          with --spawn: run the server under Valgrind memcheck; every\n"
+	      "                      error and leak fails the run\n"
+	      "Selection:\n"
+	      "  -k EXPR             by id (or glob), tag, level or spec section, with and/or/not:\n"
+	      "                      -k 'MUST and not split', -k 'rfc2812:3.2,nick-*'\n"
+	      "  --list              list the selected cases and exit\n"
+	      "  --check             validate the case files and exit (no server needed)\n"
+	      "  --coverage          print the command x numeric coverage table (Markdown)\n"
+	      "Running:\n"
+	      "  -j N                cases in parallel (default 8)\n"
+	      "  --timeout MS        per expectation (default 3000)\n"
+	      "  --deadline S        end the whole run after S seconds\n"
+	      "  --strict            SHOULD failures fail the run too\n"
+	      "Output:\n"
+	      "  --json FILE         JSON report (- for stdout)\n"
+	      "  --junit FILE        JUnit XML report\n"
+	      "  --baseline FILE     an earlier JSON report: only regressions fail the run\n"
+	      "  -v                  transcripts in the terminal\n"
+	      "  --no-color          plain output\n"
+	      "\n"
+	      "Exit: 0 all selected cases pass (or no regressions); 1 failures or crashes;\n"
+	      "      2 usage error, bad case file, or target unreachable.\n",
+	      f);
+}
+
+static int bad(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "ircspec: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(see ircspec --help)\n");
+	return 2;
+}
+
+static int number(const char *s, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli *o)
+{
+	enum { O_HOST = 256, O_PORT, O_PASSWORD, O_OPER, O_SPAWN, O_VALGRIND, O_LIST, O_CHECK,
+	       O_STRICT, O_JSON, O_JUNIT, O_BASELINE, O_NOCOLOR, O_TIMEOUT, O_DEADLINE,
+	       O_COVERAGE, O_VERSION };
+	static const struct option longopts[] = {
+		{"host", required_argument, NULL, O_HOST},
+		{"port", required_argument, NULL, O_PORT},
+		{"password", required_argument, NULL, O_PASSWORD},
+		{"oper", required_argument, NULL, O_OPER},
+		{"spawn", required_argument, NULL, O_SPAWN},
+		{"valgrind", no_argument, NULL, O_VALGRIND},
+		{"list", no_argument, NULL, O_LIST},
+		{"check", no_argument, NULL, O_CHECK},
+		{"coverage", no_argument, NULL, O_COVERAGE},
+		{"strict", no_argument, NULL, O_STRICT},
+		{"json", required_argument, NULL, O_JSON},
+		{"junit", required_argument, NULL, O_JUNIT},
+		{"baseline", required_argument, NULL, O_BASELINE},
+		{"no-color", no_argument, NULL, O_NOCOLOR},
+		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"deadline", required_argument, NULL, O_DEADLINE},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, O_VERSION},
+		{NULL, 0, NULL, 0},
+	};
+	memset(o, 0, sizeof *o);
+	o->host = "127.0.0.1";
+	o->port = 6667;
+	o->jobs = 8;
+	o->timeout_ms = 3000;
+	o->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	long v;
+	int opt;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":hvk:j:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case O_HOST: o->host = optarg; break;
+		case O_PORT:
+			if (number(optarg, 1, 65535, &v) != 0)
+				return bad("--port: '%s' is not a port (1-65535)", optarg);
+			o->port = (unsigned)v;
+			break;
+		case O_PASSWORD: o->password = optarg; break;
+		case O_OPER: {
+			const char *colon = strchr(optarg, ':');
+			if (!colon || colon == optarg || !colon[1] ||
+			    (size_t)(colon - optarg) >= sizeof o->oper_name ||
+			    strlen(colon + 1) >= sizeof o->oper_pass || strchr(optarg, ' '))
+				return bad("--oper: '%s' is not NAME:PASS", optarg);
+			snprintf(o->oper_name, sizeof o->oper_name, "%.*s", (int)(colon - optarg), optarg);
+			snprintf(o->oper_pass, sizeof o->oper_pass, "%s", colon + 1);
+			o->have_oper = true;
+			break;
+		}
+		case O_SPAWN: o->spawn = optarg; break;
+		case O_VALGRIND: o->valgrind = true; break;
+		case O_LIST: o->list = true; break;
+		case O_CHECK: o->check = true; break;
+		case O_COVERAGE: o->coverage = true; break;
+		case O_STRICT: o->strict = true; break;
+		case O_JSON: o->json = optarg; break;
+		case O_JUNIT: o->junit = optarg; break;
+		case O_BASELINE: o->baseline = optarg; break;
+		case O_NOCOLOR: o->color = false; break;
+		case O_TIMEOUT:
+			if (number(optarg, 10, 600000, &v) != 0)
+				return bad("--timeout: '%s' is not a number of ms (10-600000)", optarg);
+			o->timeout_ms = (int)v;
+			break;
+		case O_DEADLINE:
+			if (number(optarg, 1, 86400, &v) != 0)
+				return bad("--deadline: '%s' is not a number of seconds (1-86400)", optarg);
+			o->deadline_s = v;
+			break;
+		case 'j':
+			if (number(optarg, 1, 256, &v) != 0)
+				return bad("-j: '%s' is not a job count (1-256)", optarg);
+			o->jobs = (int)v;
+			break;
+		case 'k': o->select = optarg; break;
+		case 'v': o->verbose = true; break;
+		case 'h': usage(stdout); return 1;
+		case O_VERSION: puts(IRCSPEC_VERSION); return 1;
+		case ':': return bad("%s needs an argument", argv[optind - 1]);
+		default: return bad("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (o->valgrind && !o->spawn)
+		return bad("%s needs --spawn", "--valgrind");
+	for (int i = optind; i < argc; i++) {
+		if (o->npaths == CLI_MAX_PATHS)
+			return bad("more than %s case paths", "256");
+		o->paths[o->npaths++] = argv[i];
+	}
+	if (o->npaths == 0)
+		o->paths[o->npaths++] = "cases";
+	return 0;
+}

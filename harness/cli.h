@@ -1,0 +1,32 @@
+/* cli.h - ircspec's command line. */
+#ifndef IRCSPEC_CLI_H
+#define IRCSPEC_CLI_H
+
+#include <stdbool.h>
+
+#define CLI_MAX_PATHS 256
+
+struct cli {
+	const char *host;
+	unsigned port;
+	const char *password;
+	char oper_name[64];
+	char oper_pass[64];
+	bool have_oper;
+	const char *spawn;
+	bool valgrind;
+	int jobs;
+	int timeout_ms;
+	long deadline_s;   /* 0: none */
+	const char *select;
+	bool list, check, strict, verbose, color, coverage;
+	const char *json, *junit, *baseline;
+	const char *paths[CLI_MAX_PATHS];
+	int npaths;
+};
+
+/* Parses argv.  Returns 0 to run, 1 when --help/--version was printed, or
+ * 2 after printing a usage error. */
+int cli_parse(int argc, char **argv, struct cli *o);
+
+#endif

@@ -1,0 +1,387 @@
+/* main.c - ircspec: loads the cases, runs the selected ones against the
+ * target (in parallel), and reports.  Exit codes: 0 pass, 1 failures or
+ * crashes, 2 usage / bad case file / unreachable target. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "baseline.h"
+#include "cli.h"
+#include "discover.h"
+#include "report.h"
+#include "runner.h"
+#include "select.h"
+#include "spawn.h"
+
+struct run {
+	struct cli *o;
+	struct run_env env;
+	struct run_result res;
+	const struct casefile **sel; /* selected cases, in file order */
+	size_t nsel;
+	struct spawn *sp;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t next;          /* next case to hand out */
+	bool *done;           /* per case: finished */
+	bool *overlapped;     /* per case: a server death overlapped it */
+	pthread_rwlock_t serve; /* read: a case runs; write: restarting the server */
+	bool tty;
+};
+
+static struct spawn *volatile g_spawn; /* for the signal handler only */
+static struct run_env *volatile g_env;
+static volatile sig_atomic_t g_interrupts;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	if (++g_interrupts > 1) {
+		if (g_spawn)
+			spawn_kill_now(g_spawn);
+		_exit(130);
+	}
+	if (g_env)
+		atomic_store(&g_env->deadline_ms, 1); /* every wait ends now */
+}
+
+/* Returns 1 if the spawned server died during [gen0, now); restarts it. */
+static bool check_server(struct run *rn, unsigned gen0, char *why, size_t whysz)
+{
+	if (!rn->sp)
+		return false;
+	struct spawn_exit ex;
+	bool died = spawn_poll(rn->sp, &ex) == 1;
+	if (died)
+		snprintf(why, whysz, "%s; its last output:\n%.*s", ex.status,
+			 (int)(whysz > 200 ? whysz - 200 : 0), ex.tail);
+	return died || spawn_generation(rn->sp) != gen0;
+}
+
+static void restart_server(struct run *rn)
+{
+	char err[512];
+	pthread_rwlock_wrlock(&rn->serve);
+	if (spawn_restart(rn->sp, err, sizeof err) != 0)
+		fprintf(stderr, "ircspec: could not restart the server: %s\n", err);
+	pthread_rwlock_unlock(&rn->serve);
+}
+
+static void run_one(struct run *rn, size_t i, bool rerun)
+{
+	struct case_result *cr = &rn->res.cases[i];
+	char why[1024] = "";
+	pthread_rwlock_rdlock(&rn->serve);
+	unsigned gen0 = rn->sp ? spawn_generation(rn->sp) : 0;
+	runner_run_case(&rn->env, rn->sel[i], cr);
+	bool died = check_server(rn, gen0, why, sizeof why);
+	pthread_rwlock_unlock(&rn->serve);
+	if (!died)
+		return;
+	if (why[0])
+		restart_server(rn);
+	if (!rerun) {
+		rn->overlapped[i] = true; /* decided by a serial rerun */
+		return;
+	}
+	/* Alone on the server, it died again: this case kills it. */
+	free(cr->message);
+	size_t n = strlen(why) + 128;
+	cr->message = malloc(n);
+	if (cr->message)
+		snprintf(cr->message, n, "the server died during this case: %s",
+			 why[0] ? why : "(restarted by another case)");
+	cr->verdict = V_CRASH;
+}
+
+static void *worker(void *arg)
+{
+	struct run *rn = arg;
+	for (;;) {
+		pthread_mutex_lock(&rn->mu);
+		size_t i = rn->next++;
+		pthread_mutex_unlock(&rn->mu);
+		if (i >= rn->nsel)
+			return NULL;
+		struct case_result *cr = &rn->res.cases[i];
+		long dl = atomic_load(&rn->env.deadline_ms);
+		if (dl && now_ms() >= dl) {
+			memset(cr, 0, sizeof *cr);
+			cr->c = rn->sel[i];
+			cr->verdict = V_ERROR;
+			cr->message = strdup(dl == 1 ? "not run: interrupted"
+						     : "not run: the --deadline was reached");
+			rn->res.deadline_hit = true;
+		} else {
+			run_one(rn, i, false);
+		}
+		pthread_mutex_lock(&rn->mu);
+		rn->done[i] = true;
+		pthread_cond_signal(&rn->cv);
+		pthread_mutex_unlock(&rn->mu);
+	}
+}
+
+/* Prints finished cases in file order while workers run. */
+static void print_in_order(struct run *rn)
+{
+	size_t printed = 0;
+	pthread_mutex_lock(&rn->mu);
+	while (printed < rn->nsel) {
+		while (!rn->done[printed]) {
+			if (rn->tty) {
+				size_t ndone = 0;
+				for (size_t k = 0; k < rn->nsel; k++)
+					ndone += rn->done[k];
+				report_progress(stderr, ndone, rn->nsel, rn->sel[printed]->id);
+			}
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 1;
+			pthread_cond_timedwait(&rn->cv, &rn->mu, &ts);
+		}
+		pthread_mutex_unlock(&rn->mu);
+		if (rn->tty)
+			report_progress_clear(stderr);
+		if (!rn->overlapped[printed])
+			report_term_case(stdout, &rn->res.cases[printed], rn->o->color, rn->o->verbose);
+		fflush(stdout);
+		printed++;
+		pthread_mutex_lock(&rn->mu);
+	}
+	pthread_mutex_unlock(&rn->mu);
+}
+
+static void run_all(struct run *rn)
+{
+	int jobs = rn->o->jobs < (int)rn->nsel ? rn->o->jobs : (int)rn->nsel;
+	pthread_t th[256];
+	int started = 0;
+	for (int t = 0; t < jobs; t++)
+		if (pthread_create(&th[t], NULL, worker, rn) == 0)
+			started++;
+	if (started == 0)
+		worker(rn); /* no threads to be had: run in this one */
+	else
+		print_in_order(rn);
+	for (int t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	/* Cases a server death overlapped: rerun each alone to find the one
+	 * that kills it (the others get their own verdict back). */
+	for (size_t i = 0; i < rn->nsel; i++) {
+		if (!rn->overlapped[i])
+			continue;
+		rn->overlapped[i] = false;
+		free(rn->res.cases[i].message);
+		transcript_free(&rn->res.cases[i].tr);
+		run_one(rn, i, true);
+		report_term_case(stdout, &rn->res.cases[i], rn->o->color, rn->o->verbose);
+	}
+}
+
+static void list_cases(const struct casefile *const *sel, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct casefile *c = sel[i];
+		printf("%-40s %-6s %-22s %s\n", c->id, level_name(c->level), c->specs[0], c->title);
+	}
+	printf("%zu cases\n", n);
+}
+
+static int exit_code(const struct run *rn, const struct baseline *bl)
+{
+	if (bl)
+		return baseline_compare(bl, &rn->res, stdout) > 0 || rn->res.vg_failed ? 1 : 0;
+	int code = rn->res.vg_failed ? 1 : 0;
+	for (size_t i = 0; i < rn->res.ncases; i++) {
+		const struct case_result *cr = &rn->res.cases[i];
+		bool counts = cr->c->level == LEVEL_MUST ||
+			      (rn->o->strict && cr->c->level == LEVEL_SHOULD);
+		if (cr->verdict == V_CRASH || cr->verdict == V_ERROR ||
+		    (cr->verdict == V_FAIL && counts))
+			code = 1;
+	}
+	return code;
+}
+
+static int write_reports(struct run *rn)
+{
+	char err[512];
+	int rc = 0;
+	if (rn->o->json && report_json(&rn->res, rn->o->json, err, sizeof err) != 0) {
+		fprintf(stderr, "ircspec: --json: %s\n", err);
+		rc = -1;
+	}
+	if (rn->o->junit && report_junit(&rn->res, rn->o->junit, err, sizeof err) != 0) {
+		fprintf(stderr, "ircspec: --junit: %s\n", err);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Starts the server if asked, then checks it serves at all. */
+static int prepare_target(struct run *rn, char *err, size_t errsz)
+{
+	struct cli *o = rn->o;
+	if (o->spawn) {
+		char vgdir[] = "/tmp/ircspec-vg.XXXXXX";
+		if (o->valgrind && !mkdtemp(vgdir)) {
+			snprintf(err, errsz, "cannot make a temporary directory for Valgrind");
+			return -1;
+		}
+		unsigned port = 0;
+		rn->sp = spawn_start(o->spawn, o->password, o->valgrind, o->valgrind ? vgdir : NULL,
+				     &port, err, errsz);
+		if (!rn->sp)
+			return -1;
+		g_spawn = rn->sp;
+		rn->env.host = "127.0.0.1";
+		rn->env.port = port;
+	}
+	rn->res.host = rn->env.host;
+	rn->res.port = rn->env.port;
+	rn->res.spawn_cmd = o->spawn;
+	if (runner_preflight(&rn->env, err, errsz) != 0)
+		return -1;
+	snprintf(rn->res.server_name, sizeof rn->res.server_name, "%s", rn->env.ti.server);
+	snprintf(rn->res.server_version, sizeof rn->res.server_version, "%s", rn->env.ti.version);
+	return 0;
+}
+
+static void make_token(char token[4])
+{
+	/* Three base-36 chars from pid and time: concurrent runs against one
+	 * server (two CI jobs) do not collide on nicks or channels. */
+	static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned long v = (unsigned long)getpid() * 2654435761u ^ (unsigned long)time(NULL);
+	token[0] = digits[v % 26]; /* a letter: nicks must not start with a digit */
+	token[1] = digits[(v / 26) % 36];
+	token[2] = digits[(v / 936) % 36];
+	token[3] = '\0';
+}
+
+static int select_cases(struct run *rn, const struct caselist *all)
+{
+	char err[512];
+	struct select_expr *e = NULL;
+	if (rn->o->select && !(e = select_compile(rn->o->select, err, sizeof err))) {
+		fprintf(stderr, "ircspec: %s\n", err);
+		return -1;
+	}
+	rn->sel = calloc(all->n ? all->n : 1, sizeof *rn->sel);
+	if (!rn->sel) {
+		select_free(e);
+		return -1;
+	}
+	for (size_t i = 0; i < all->n; i++)
+		if (select_match(e, all->v[i]))
+			rn->sel[rn->nsel++] = all->v[i];
+	select_free(e);
+	return 0;
+}
+
+static int run_selected(struct run *rn, const struct baseline *bl)
+{
+	char err[1024];
+	rn->res.cases = calloc(rn->nsel ? rn->nsel : 1, sizeof *rn->res.cases);
+	rn->done = calloc(rn->nsel ? rn->nsel : 1, sizeof *rn->done);
+	rn->overlapped = calloc(rn->nsel ? rn->nsel : 1, sizeof *rn->overlapped);
+	if (!rn->res.cases || !rn->done || !rn->overlapped)
+		return 2;
+	rn->res.ncases = rn->nsel;
+	rn->res.started_unix = (long)time(NULL);
+	long t0 = now_ms();
+	if (prepare_target(rn, err, sizeof err) != 0) {
+		fprintf(stderr, "ircspec: target %s:%u unusable: %s\n", rn->env.host, rn->env.port,
+			err);
+		if (rn->sp)
+			spawn_stop(rn->sp, &rn->res, err, sizeof err);
+		return 2;
+	}
+	run_all(rn);
+	if (rn->sp) {
+		g_spawn = NULL;
+		if (spawn_stop(rn->sp, &rn->res, err, sizeof err) != 0)
+			fprintf(stderr, "ircspec: %s\n", err);
+		rn->sp = NULL;
+	}
+	rn->res.duration_ms = now_ms() - t0;
+	report_term_summary(stdout, &rn->res, rn->o->color, rn->o->verbose);
+	int wrc = write_reports(rn);
+	int code = exit_code(rn, bl);
+	return wrc != 0 && code == 0 ? 2 : code;
+}
+
+int main(int argc, char **argv)
+{
+	static struct cli o;
+	int rc = cli_parse(argc, argv, &o);
+	if (rc != 0)
+		return rc == 1 ? 0 : 2;
+	char err[1024];
+	struct caselist all = {0};
+	if (discover(o.paths, (size_t)o.npaths, &all, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		caselist_free(&all);
+		return 2;
+	}
+	static struct run rn;
+	rn.o = &o;
+	rn.tty = isatty(STDERR_FILENO);
+	pthread_mutex_init(&rn.mu, NULL);
+	pthread_cond_init(&rn.cv, NULL);
+	pthread_rwlock_init(&rn.serve, NULL);
+	rn.env.host = o.host;
+	rn.env.port = o.port;
+	rn.env.password = o.password;
+	rn.env.oper_name = o.have_oper ? o.oper_name : NULL;
+	rn.env.oper_pass = o.have_oper ? o.oper_pass : NULL;
+	rn.env.timeout_ms = o.timeout_ms;
+	atomic_init(&rn.env.deadline_ms, o.deadline_s ? now_ms() + o.deadline_s * 1000 : 0);
+	atomic_init(&rn.env.counter, 0);
+	make_token(rn.env.token);
+
+	struct baseline bl = {0};
+	bool have_bl = false;
+	if (select_cases(&rn, &all) != 0) {
+		rc = 2;
+	} else if (o.check) {
+		printf("%zu case files OK (%zu selected)\n", all.n, rn.nsel);
+	} else if (o.list) {
+		list_cases(rn.sel, rn.nsel);
+	} else if (o.baseline && baseline_load(o.baseline, &bl, err, sizeof err) != 0) {
+		fprintf(stderr, "ircspec: --baseline: %s\n", err);
+		rc = 2;
+	} else {
+		have_bl = o.baseline != NULL;
+		g_env = &rn.env;
+		struct sigaction sa = {0};
+		sa.sa_handler = on_interrupt;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		signal(SIGPIPE, SIG_IGN);
+		rc = run_selected(&rn, have_bl ? &bl : NULL);
+	}
+	if (have_bl)
+		baseline_free(&bl);
+	for (size_t i = 0; i < rn.res.ncases; i++) {
+		free(rn.res.cases[i].message);
+		transcript_free(&rn.res.cases[i].tr);
+	}
+	for (size_t i = 0; i < rn.res.nvg; i++) {
+		free(rn.res.vg[i].kind);
+		free(rn.res.vg[i].what);
+		free(rn.res.vg[i].stack);
+	}
+	free(rn.res.vg);
+	free(rn.res.cases);
+	free(rn.done);
+	free(rn.overlapped);
+	free(rn.sel);
+	caselist_free(&all);
+	return rc;
+}

@@ -1,0 +1,73 @@
+/* result.h - what a run produced: a verdict and transcript per case, and
+ * facts about the target.  Reports (JSON, JUnit, terminal) only read this. */
+#ifndef IRCSPEC_RESULT_H
+#define IRCSPEC_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "case.h"
+
+enum verdict { V_PASS, V_FAIL, V_SKIP, V_ERROR, V_CRASH };
+
+/* A transcript keeps at most TRANSCRIPT_MAX_BYTES of data per case; past
+ * that, entries are dropped from the middle and `dropped` counts them (the
+ * start and the last TRANSCRIPT_TAIL entries are what a reader needs). */
+#define TRANSCRIPT_MAX_BYTES (256 * 1024)
+#define TRANSCRIPT_TAIL 64
+
+enum tdir { T_SEND, T_RECV, T_EVENT };
+
+struct tentry {
+	long t_ms;      /* since the case started */
+	char client[32];
+	enum tdir dir;
+	char *data;     /* printable: \r \n \t \\ and \xNN for bytes outside 0x20-0x7e */
+};
+
+struct transcript {
+	struct tentry *e;
+	size_t n, cap;
+	size_t bytes;   /* data plus a fixed cost per entry */
+	size_t dropped; /* entries dropped for size */
+};
+
+void transcript_add(struct transcript *t, long t_ms, const char *client, enum tdir dir,
+		    const char *data, size_t len);
+void transcript_free(struct transcript *t);
+const char *tdir_name(enum tdir d); /* "send", "recv", "event" */
+
+struct case_result {
+	const struct casefile *c;
+	enum verdict verdict;
+	char *message;     /* why (fail/skip/error/crash): expected vs received */
+	long duration_ms;
+	struct transcript tr;
+};
+
+/* One Valgrind finding (an error or a leak) of the spawned server. */
+struct vg_finding {
+	char *kind;  /* "InvalidRead", "Leak_DefinitelyLost", ... */
+	char *what;  /* Valgrind's one-line description */
+	char *stack; /* "fn (file:line)\n..." */
+};
+
+struct run_result {
+	const char *host;
+	unsigned port;
+	const char *spawn_cmd;   /* NULL when not spawned */
+	char server_name[128];   /* from 001, when learned */
+	char server_version[128];/* from 004, when learned */
+	long started_unix;
+	long duration_ms;
+	bool deadline_hit;
+	struct case_result *cases;
+	size_t ncases;
+	struct vg_finding *vg;   /* --valgrind findings */
+	size_t nvg;
+	bool vg_failed;          /* Valgrind could not be read, or reported */
+};
+
+const char *verdict_name(enum verdict v); /* "pass", "fail", ... */
+
+#endif

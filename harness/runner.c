@@ -1,0 +1,621 @@
+/* runner.c - executes a case's steps and decides its verdict.
+ * Names are made unique per run so cases can share one server in
+ * parallel; the first unmet step ends the case with expected vs received. */
+#include "runner.h"
+
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../common/casemap.h"
+#include "expand.h"
+#include "pattern.h"
+#include "session.h"
+
+#define CHAN_KEYS_MAX 16
+
+long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct runctx {
+	struct run_env *env;
+	const struct casefile *c;
+	struct session sess;
+	struct sclient *cl;
+	char chan_keys[CHAN_KEYS_MAX][16];
+	char chan_names[CHAN_KEYS_MAX][32];
+	unsigned nchans;
+	long counter; /* {i} */
+	char *buf;    /* PATTERN_TEXT_MAX scratch for expansion */
+	enum verdict verdict;
+	char msg[4096];
+};
+
+static void set_verdict(struct runctx *x, enum verdict v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_verdict(struct runctx *x, enum verdict v, const char *fmt, ...)
+{
+	x->verdict = v;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(x->msg, sizeof x->msg, fmt, ap);
+	va_end(ap);
+}
+
+/* ISUPPORT token value: "" for a bare token, NULL when absent. */
+static const char *isupport_get(const struct target_info *ti, const char *key, char *out,
+				size_t outsz)
+{
+	size_t kl = strlen(key);
+	for (const char *p = ti->isupport; *p;) {
+		const char *end = strchr(p, ' ');
+		size_t tl = end ? (size_t)(end - p) : strlen(p);
+		if (tl >= kl && strncasecmp(p, key, kl) == 0 && (tl == kl || p[kl] == '=')) {
+			size_t vl = tl == kl ? 0 : tl - kl - 1;
+			if (vl >= outsz)
+				vl = outsz - 1;
+			memcpy(out, p + kl + (tl == kl ? 0 : 1), vl);
+			out[vl] = '\0';
+			return out;
+		}
+		p = end ? end + 1 : p + tl;
+	}
+	return NULL;
+}
+
+static int lookup(void *arg, const char *kind, const char *key, char *out, size_t outsz)
+{
+	struct runctx *x = arg;
+	if (strcmp(kind, "nick") == 0 || strcmp(kind, "user") == 0) {
+		int k = case_client_index(x->c, key);
+		if (k < 0) {
+			snprintf(out, outsz, "no client '%s'", key);
+			return -1;
+		}
+		if (!x->cl[k].nick[0]) {
+			snprintf(out, outsz, "client '%s' is not registered yet", key);
+			return -1;
+		}
+		snprintf(out, outsz, "%s", kind[0] == 'n' ? x->cl[k].nick : x->cl[k].user);
+	} else if (strcmp(kind, "chan") == 0) {
+		unsigned i;
+		for (i = 0; i < x->nchans && strcmp(x->chan_keys[i], key) != 0; i++)
+			;
+		if (i == x->nchans) {
+			if (i == CHAN_KEYS_MAX || strlen(key) >= sizeof x->chan_keys[0]) {
+				snprintf(out, outsz, "too many channel keys");
+				return -1;
+			}
+			snprintf(x->chan_keys[i], sizeof x->chan_keys[i], "%s", key);
+			snprintf(x->chan_names[i], sizeof x->chan_names[i], "#%sc%u", x->env->token,
+				 atomic_fetch_add(&x->env->counter, 1));
+			x->nchans++;
+		}
+		snprintf(out, outsz, "%s", x->chan_names[i]);
+	} else if (strcmp(kind, "server") == 0) {
+		snprintf(out, outsz, "%s", x->env->ti.server);
+	} else if (strcmp(kind, "password") == 0) {
+		snprintf(out, outsz, "%s", x->env->password ? x->env->password : "");
+	} else if (strcmp(kind, "oper") == 0) {
+		snprintf(out, outsz, "%s",
+			 strcmp(key, "name") == 0 ? x->env->oper_name : x->env->oper_pass);
+	} else if (strcmp(kind, "isupport") == 0) {
+		if (!isupport_get(&x->env->ti, key, out, outsz)) {
+			snprintf(out, outsz, "the server does not advertise %s in 005", key);
+			return -1;
+		}
+	} else {
+		snprintf(out, outsz, "unknown placeholder");
+		return -1;
+	}
+	return 0;
+}
+
+/* Expands step text into x->buf; on error the case is an error. */
+static int fill(struct runctx *x, const struct step *st, const char *text, size_t *len)
+{
+	struct expand_ctx ctx = {lookup, x, x->counter, true};
+	char err[300];
+	if (expand(&ctx, text, x->buf, PATTERN_TEXT_MAX, len, err, sizeof err) != 0) {
+		set_verdict(x, V_ERROR, "line %d: %s", st->line, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Segments of split/chunks steps are sent this far apart so the server
+ * receives them as separate reads (TCP_NODELAY alone does not stop a
+ * busy server from finding them merged in its buffer).  Shaping only:
+ * nothing waits on this for the server to have done something. */
+#define SEGMENT_PAUSE_MS 3
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+static void fail_step(struct runctx *x, const struct step *st, const char *expected)
+{
+	set_verdict(x, V_FAIL, "line %d: %s %s\n%s%s%s", st->line, step_name(st->kind), st->arg,
+		    expected ? "  expected: " : "", expected ? expected : "",
+		    expected ? "\n" : "");
+	size_t o = strlen(x->msg);
+	snprintf(x->msg + o, sizeof x->msg - o, "  %s", x->sess.why);
+}
+
+static int send_all(struct runctx *x, const struct step *st, const char *p, size_t n)
+{
+	for (unsigned i = 0; i < st->ntargets; i++) {
+		long dl = sess_deadline(&x->sess, x->env->timeout_ms);
+		if (sess_send(&x->sess, st->targets[i], p, n, dl) != 0) {
+			fail_step(x, st, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Sends p[0..n) in pieces of `piece` bytes (1: byte by byte). */
+static int send_pieces(struct runctx *x, const struct step *st, const char *p, size_t n,
+		       size_t piece)
+{
+	for (size_t off = 0; off < n; off += piece) {
+		if (off > 0)
+			pause_ms(SEGMENT_PAUSE_MS);
+		size_t len = n - off < piece ? n - off : piece;
+		if (send_all(x, st, p + off, len) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int step_send_line(struct runctx *x, const struct step *st)
+{
+	size_t len;
+	if (fill(x, st, st->arg, &len) != 0)
+		return -1;
+	if (len + 2 >= PATTERN_TEXT_MAX) {
+		set_verdict(x, V_ERROR, "line %d: line too long to send", st->line);
+		return -1;
+	}
+	memcpy(x->buf + len, "\r\n", 2);
+	len += 2;
+	if (st->kind == STEP_SEND)
+		return send_all(x, st, x->buf, len);
+	/* split: N pieces, or one byte at a time */
+	size_t piece = st->num == 0 ? 1 : (len + st->num - 1) / st->num;
+	return send_pieces(x, st, x->buf, len, piece ? piece : 1);
+}
+
+static int step_chunks(struct runctx *x, const struct step *st)
+{
+	const char *s = st->arg;
+	bool first = true;
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		if (*s != '"')
+			break;
+		const char *start = ++s;
+		while (*s && *s != '"')
+			s += (*s == '\\' && s[1]) ? 2 : 1;
+		char chunk[4096];
+		size_t cl = (size_t)(s - start) < sizeof chunk ? (size_t)(s - start) : sizeof chunk - 1;
+		memcpy(chunk, start, cl);
+		chunk[cl] = '\0';
+		s += *s == '"';
+		size_t len;
+		if (fill(x, st, chunk, &len) != 0)
+			return -1;
+		if (!first)
+			pause_ms(SEGMENT_PAUSE_MS);
+		first = false;
+		if (send_all(x, st, x->buf, len) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int step_repeat(struct runctx *x, const struct step *st)
+{
+	/* One write for the whole burst, in batches that fit the buffer. */
+	char *batch = malloc(PATTERN_TEXT_MAX);
+	if (!batch) {
+		set_verdict(x, V_ERROR, "out of memory");
+		return -1;
+	}
+	size_t used = 0;
+	int rc = 0;
+	for (unsigned i = 0; i < st->num && rc == 0; i++) {
+		x->counter = i;
+		size_t len;
+		if (fill(x, st, st->arg, &len) != 0) {
+			rc = -1;
+			break;
+		}
+		if (len + 2 > PATTERN_TEXT_MAX) {
+			set_verdict(x, V_ERROR, "line %d: line too long to send", st->line);
+			rc = -1;
+			break;
+		}
+		if (used + len + 2 > PATTERN_TEXT_MAX) {
+			rc = send_all(x, st, batch, used);
+			used = 0;
+		}
+		memcpy(batch + used, x->buf, len);
+		memcpy(batch + used + len, "\r\n", 2);
+		used += len + 2;
+	}
+	if (rc == 0 && used)
+		rc = send_all(x, st, batch, used);
+	free(batch);
+	x->counter = 0;
+	return rc;
+}
+
+/* ---- expectations ---- */
+
+struct matchset {
+	struct pattern pats[CASE_MAX_ALTS];
+	unsigned npats;
+	regex_t re;
+	bool have_re;
+	const char *pong_token; /* expect-none: the barrier's PONG also stops */
+	int hit;                /* which matched: pattern index, or -1 for PONG */
+};
+
+static bool match_set(void *arg, const struct rline *l, const struct irc_msg *m)
+{
+	struct matchset *ms = arg;
+	if (ms->have_re)
+		return regexec(&ms->re, l->data, 0, NULL, 0) == 0;
+	if (!m)
+		return false;
+	for (unsigned i = 0; i < ms->npats; i++) {
+		if (pattern_match(&ms->pats[i], m)) {
+			ms->hit = (int)i;
+			return true;
+		}
+	}
+	if (ms->pong_token && strcasecmp(m->command, "PONG") == 0) {
+		for (int i = 0; i < m->nparams; i++) {
+			if (strcmp(m->params[i], ms->pong_token) == 0) {
+				ms->hit = -1;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void matchset_free(struct matchset *ms)
+{
+	for (unsigned i = 0; i < ms->npats; i++)
+		pattern_free(&ms->pats[i]);
+	if (ms->have_re)
+		regfree(&ms->re);
+}
+
+/* Expands and compiles each text; `shown` gets them for the message. */
+static int matchset_build(struct runctx *x, const struct step *st, struct matchset *ms,
+			  char *shown, size_t shownsz)
+{
+	memset(ms, 0, sizeof *ms);
+	const char *single[1] = {st->arg};
+	const char *const *texts = st->kind == STEP_EXPECT_ANY ? (const char *const *)st->alts
+							       : single;
+	unsigned n = st->kind == STEP_EXPECT_ANY ? st->nalts : 1;
+	size_t o = 0;
+	shown[0] = '\0';
+	for (unsigned i = 0; i < n; i++) {
+		size_t len;
+		char err[200];
+		if (fill(x, st, texts[i], &len) != 0)
+			return -1;
+		int rc = o < shownsz ? snprintf(shown + o, shownsz - o, "%s%s", i ? " || " : "",
+						x->buf) : 0;
+		o += rc > 0 ? (size_t)rc : 0;
+		if (st->kind == STEP_EXPECT_RE) {
+			if (regcomp(&ms->re, x->buf, REG_EXTENDED | REG_NOSUB) != 0) {
+				set_verdict(x, V_ERROR, "line %d: bad regex after expansion", st->line);
+				return -1;
+			}
+			ms->have_re = true;
+		} else if (pattern_compile(&ms->pats[ms->npats], x->buf, err, sizeof err) != 0) {
+			set_verdict(x, V_ERROR, "line %d: %s", st->line, err);
+			matchset_free(ms);
+			return -1;
+		} else {
+			ms->npats++;
+		}
+	}
+	return 0;
+}
+
+static int step_expect(struct runctx *x, const struct step *st)
+{
+	struct matchset ms;
+	char shown[1024];
+	if (matchset_build(x, st, &ms, shown, sizeof shown) != 0)
+		return -1;
+	int rc = 0;
+	for (unsigned i = 0; i < st->ntargets && rc == 0; i++) {
+		unsigned k = st->targets[i];
+		long dl = sess_deadline(&x->sess, x->env->timeout_ms);
+		struct rline *l = sess_wait(&x->sess, k, match_set, &ms,
+					    st->kind == STEP_EXPECT_NEXT, dl);
+		if (!l) {
+			fail_step(x, st, shown);
+			rc = -1;
+		} else {
+			hconn_remove(&x->cl[k].conn, l);
+		}
+	}
+	matchset_free(&ms);
+	return rc;
+}
+
+/* Nothing matching may arrive before a PING barrier.  Every other client
+ * is synced first, so whatever they sent has been processed (and any
+ * resulting message queued to k) before k's own PING is. */
+static int step_expect_none(struct runctx *x, const struct step *st)
+{
+	struct matchset ms;
+	char shown[1024];
+	if (matchset_build(x, st, &ms, shown, sizeof shown) != 0)
+		return -1;
+	int rc = 0;
+	for (unsigned j = 0; j < x->sess.n && rc == 0; j++) {
+		struct hconn *c = &x->cl[j].conn;
+		bool target = false;
+		for (unsigned i = 0; i < st->ntargets; i++)
+			target |= st->targets[i] == j;
+		if (!target && c->fd >= 0 && !c->eof && !c->wr_closed && x->cl[j].registered &&
+		    c->reading && sess_sync(&x->sess, j, sess_deadline(&x->sess, x->env->timeout_ms))) {
+			fail_step(x, st, NULL);
+			rc = -1;
+		}
+	}
+	for (unsigned i = 0; i < st->ntargets && rc == 0; i++) {
+		unsigned k = st->targets[i];
+		char token[48], line[64];
+		snprintf(token, sizeof token, "ircspec-none-%u", ++x->sess.ping_seq);
+		int n = snprintf(line, sizeof line, "PING :%s\r\n", token);
+		long dl = sess_deadline(&x->sess, x->env->timeout_ms);
+		ms.pong_token = token;
+		ms.hit = 0;
+		struct rline *l = sess_send(&x->sess, k, line, (size_t)n, dl) == 0
+			? sess_wait(&x->sess, k, match_set, &ms, false, dl) : NULL;
+		if (!l) {
+			fail_step(x, st, "no match, then the PONG of the barrier");
+			rc = -1;
+		} else if (ms.hit >= 0) {
+			char got[600];
+			snprintf(got, sizeof got, "%.500s", l->data);
+			snprintf(x->sess.why, sizeof x->sess.why, "%s: got %s", x->cl[k].name, got);
+			fail_step(x, st, "nothing like this before the PING barrier's PONG");
+			rc = -1;
+		} else {
+			hconn_remove(&x->cl[k].conn, l);
+		}
+	}
+	matchset_free(&ms);
+	return rc;
+}
+
+/* ---- the rest of the steps ---- */
+
+static int step_oper(struct runctx *x, const struct step *st)
+{
+	char line[300];
+	int n = snprintf(line, sizeof line, "OPER %s %s\r\n", x->env->oper_name, x->env->oper_pass);
+	if (n < 0 || (size_t)n >= sizeof line || send_all(x, st, line, (size_t)n) != 0) {
+		if (x->verdict == V_PASS)
+			set_verdict(x, V_ERROR, "line %d: operator credentials too long", st->line);
+		return -1;
+	}
+	struct pattern ok, bad1, bad2;
+	char err[100];
+	pattern_compile(&ok, "381 ...", err, sizeof err);
+	pattern_compile(&bad1, "464 ...", err, sizeof err);
+	pattern_compile(&bad2, "491 ...", err, sizeof err);
+	struct matchset ms = {.pats = {ok, bad1, bad2}, .npats = 3};
+	int rc = 0;
+	for (unsigned i = 0; i < st->ntargets && rc == 0; i++) {
+		unsigned k = st->targets[i];
+		struct rline *l = sess_wait(&x->sess, k, match_set, &ms, false,
+					    sess_deadline(&x->sess, x->env->timeout_ms));
+		if (!l || ms.hit != 0) {
+			if (l)
+				snprintf(x->sess.why, sizeof x->sess.why,
+					 "%s: got %.300s (check --oper NAME:PASS)", x->cl[k].name, l->data);
+			fail_step(x, st, "381 RPL_YOUREOPER");
+			rc = -1;
+		} else {
+			hconn_remove(&x->cl[k].conn, l);
+		}
+	}
+	matchset_free(&ms);
+	return rc;
+}
+
+static int step_require(struct runctx *x, const struct step *st)
+{
+	char key[128], val[512];
+	const char *eq = strchr(st->arg, '=');
+	size_t kl = eq ? (size_t)(eq - st->arg) : strlen(st->arg);
+	snprintf(key, sizeof key, "%.*s", (int)(kl < sizeof key ? kl : sizeof key - 1), st->arg);
+	const char *have = isupport_get(&x->env->ti, key, val, sizeof val);
+	if (!have || (eq && !irc_mask_match(eq + 1, have))) {
+		set_verdict(x, V_SKIP, "the server's ISUPPORT has %s%s%s, this case needs %s",
+			    key, have ? "=" : " absent", have ? have : "", st->arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int step_plain(struct runctx *x, const struct step *st)
+{
+	for (unsigned i = 0; i < st->ntargets; i++) {
+		unsigned k = st->targets[i];
+		struct hconn *c = &x->cl[k].conn;
+		long dl = sess_deadline(&x->sess, x->env->timeout_ms);
+		int rc = 0;
+		switch (st->kind) {
+		case STEP_CONNECT: rc = sess_connect(&x->sess, k); break;
+		case STEP_SYNC: rc = sess_sync(&x->sess, k, dl); break;
+		case STEP_EXPECT_CLOSE: rc = sess_wait_close(&x->sess, k, dl); break;
+		case STEP_ABORT:
+			hconn_abort(c);
+			sess_event(&x->sess, k, "sent RST (abort)");
+			break;
+		case STEP_HALF_CLOSE:
+			hconn_half_close(c);
+			sess_event(&x->sess, k, "sent FIN (half-close), still reading");
+			break;
+		case STEP_CLOSE:
+			hconn_close(c);
+			sess_event(&x->sess, k, "closed (FIN)");
+			break;
+		case STEP_STOP_READING: c->reading = false; break;
+		case STEP_RESUME_READING: c->reading = true; break;
+		default: break;
+		}
+		if (rc != 0) {
+			fail_step(x, st, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int run_step(struct runctx *x, const struct step *st)
+{
+	switch (st->kind) {
+	case STEP_REGISTER:
+		if (sess_register(&x->sess, st->targets, st->ntargets,
+				  sess_deadline(&x->sess, x->env->timeout_ms * 2)) != 0) {
+			fail_step(x, st, "001 ... then 376 or 422");
+			return -1;
+		}
+		return 0;
+	case STEP_SEND:
+	case STEP_SPLIT: return step_send_line(x, st);
+	case STEP_RAW: {
+		size_t len;
+		return fill(x, st, st->arg, &len) != 0 ? -1 : send_all(x, st, x->buf, len);
+	}
+	case STEP_CHUNKS: return step_chunks(x, st);
+	case STEP_REPEAT: return step_repeat(x, st);
+	case STEP_EXPECT:
+	case STEP_EXPECT_NEXT:
+	case STEP_EXPECT_RE:
+	case STEP_EXPECT_ANY: return step_expect(x, st);
+	case STEP_EXPECT_NONE: return step_expect_none(x, st);
+	case STEP_OPER: return step_oper(x, st);
+	case STEP_REQUIRE: return step_require(x, st);
+	case STEP_PAUSE: pause_ms(st->num); return 0;
+	default: return step_plain(x, st);
+	}
+}
+
+static bool needs_liveness(const struct casefile *c)
+{
+	if (c->robustness)
+		return true;
+	for (unsigned i = 0; i < c->nsteps; i++) {
+		enum step_kind k = c->steps[i].kind;
+		if (k == STEP_ABORT || k == STEP_HALF_CLOSE || k == STEP_CLOSE || k == STEP_RAW ||
+		    k == STEP_CHUNKS || k == STEP_SPLIT || k == STEP_STOP_READING)
+			return true;
+	}
+	return false;
+}
+
+void runner_run_case(struct run_env *env, const struct casefile *c, struct case_result *out)
+{
+	memset(out, 0, sizeof *out);
+	out->c = c;
+	long t0 = now_ms();
+	struct runctx *x = calloc(1, sizeof *x);
+	struct sclient *cl = calloc(c->nclients, sizeof *cl);
+	char *buf = malloc(PATTERN_TEXT_MAX);
+	if (!x || !cl || !buf) {
+		out->verdict = V_ERROR;
+		out->message = strdup("out of memory");
+		free(x);
+		free(cl);
+		free(buf);
+		return;
+	}
+	x->env = env;
+	x->c = c;
+	x->cl = cl;
+	x->buf = buf;
+	for (unsigned k = 0; k < c->nclients; k++)
+		snprintf(cl[k].name, sizeof cl[k].name, "%s", c->clients[k].name);
+	sess_init(&x->sess, env, cl, c->nclients, &out->tr);
+
+	if (c->needs_oper && !env->oper_name)
+		set_verdict(x, V_SKIP, "needs operator credentials (--oper NAME:PASS)");
+	for (unsigned i = 0; i < c->nsteps && x->verdict == V_PASS; i++) {
+		if (env->deadline_ms && now_ms() >= env->deadline_ms) {
+			set_verdict(x, V_ERROR, "the run's --deadline passed during this case");
+			break;
+		}
+		run_step(x, &c->steps[i]);
+	}
+	sess_free(&x->sess);
+	if (x->verdict == V_PASS && needs_liveness(c)) {
+		char why[1024];
+		if (!runner_liveness(env, why, sizeof why))
+			set_verdict(x, V_CRASH, "after this case the server no longer serves a new "
+						"client: %s", why);
+	}
+	out->verdict = x->verdict;
+	out->message = x->msg[0] ? strdup(x->msg) : NULL;
+	out->duration_ms = now_ms() - t0;
+	free(buf);
+	free(cl);
+	free(x);
+}
+
+static int probe(struct run_env *env, struct target_info *learn, char *err, size_t errsz)
+{
+	struct sclient cl = {.name = "probe"};
+	struct transcript tr = {0};
+	struct session s;
+	sess_init(&s, env, &cl, 1, &tr);
+	s.learn = learn;
+	unsigned k = 0;
+	int rc = sess_register(&s, &k, 1, sess_deadline(&s, env->timeout_ms * 2));
+	if (rc == 0)
+		rc = sess_sync(&s, 0, sess_deadline(&s, env->timeout_ms));
+	if (rc != 0)
+		snprintf(err, errsz, "%s", s.why);
+	else if (learn)
+		learn->server[0] = learn->server[0] ? learn->server[0] : '?';
+	sess_free(&s);
+	transcript_free(&tr);
+	return rc;
+}
+
+int runner_preflight(struct run_env *env, char *err, size_t errsz)
+{
+	return probe(env, &env->ti, err, errsz);
+}
+
+bool runner_liveness(struct run_env *env, char *why, size_t whysz)
+{
+	return probe(env, NULL, why, whysz) == 0;
+}

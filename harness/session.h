@@ -1,0 +1,64 @@
+/* session.h - the clients of one running case, and bounded waiting on them.
+ *
+ * All of a case's connections are pumped together: while a step waits on
+ * one client, the others' sockets are read too (unless stop-reading), so
+ * the server never blocks on a harness client we merely were not looking
+ * at.  Every wait ends by its deadline. */
+#ifndef IRCSPEC_SESSION_H
+#define IRCSPEC_SESSION_H
+
+#include <stdbool.h>
+
+#include "../common/ircmsg.h"
+#include "conn.h"
+#include "result.h"
+#include "runner.h"
+
+struct sclient {
+	char name[32];
+	char nick[16];
+	char user[16];
+	struct hconn conn;
+	bool registered;
+};
+
+struct session {
+	struct run_env *env;
+	struct sclient *cl;
+	unsigned n;
+	struct transcript *tr;
+	long t0;
+	unsigned ping_seq;
+	struct target_info *learn; /* if set, sess_register fills it from the burst */
+	char why[2048]; /* the failure, when a call returns -1 */
+};
+
+typedef bool sess_match_fn(void *arg, const struct rline *l, const struct irc_msg *m);
+
+void sess_init(struct session *s, struct run_env *env, struct sclient *cl, unsigned n,
+	       struct transcript *tr);
+void sess_free(struct session *s);
+long sess_deadline(const struct session *s, int timeout_ms);
+void sess_event(struct session *s, unsigned k, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+int sess_connect(struct session *s, unsigned k);
+/* Sends everything (waiting for the socket while still reading all). */
+int sess_send(struct session *s, unsigned k, const char *data, size_t len, long deadline);
+/* Waits for a line on k that match() accepts: any unread line, or only the
+ * oldest when next_only.  Returns it (still queued: hconn_remove it) or
+ * NULL with s->why set (timeout, connection closed). */
+struct rline *sess_wait(struct session *s, unsigned k, sess_match_fn *match, void *arg,
+			bool next_only, long deadline);
+/* PING/PONG barrier: when it returns 0 the server has processed everything
+ * k sent before.  Lines other than the PONG stay queued. */
+int sess_sync(struct session *s, unsigned k, long deadline);
+/* Waits until the server closes k's connection. */
+int sess_wait_close(struct session *s, unsigned k, long deadline);
+/* PASS?/NICK/USER for all ks at once, then waits for each to finish (001 ..
+ * 376/422); the burst is consumed. */
+int sess_register(struct session *s, const unsigned *ks, unsigned nk, long deadline);
+/* Unread lines of k, newest last, for failure messages. */
+void sess_describe_queue(const struct session *s, unsigned k, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,870 @@
+/* spawn.c - the server under test as a child process (see spawn.h).
+ *
+ * State lives in one struct under one mutex (`mu`): the child's pid, the
+ * output ring and the death count.  Deaths are found lazily with
+ * waitpid(WNOHANG) by whoever asks (spawn_poll, the readiness loop, stop),
+ * so there is no SIGCHLD handler to fight the runner for.  When a death is
+ * found, the output pipe is drained first: everything the server wrote
+ * before dying is then in the ring, so a crash report has its last words. */
+#include "spawn.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vgxml.h"
+
+extern char **environ;
+
+#define SPAWN_MAX_LIVE 16          /* struct spawn at once (slots for spawn_kill_now) */
+#define PROBE_INTERVAL_MS 25       /* readiness probe period */
+#define PROBE_CONNECT_MS 200       /* one probe's connect wait */
+#define STOP_POLL_MS 20            /* reaping period while a stop waits */
+#define VG_TERM_REPEAT_MS 500      /* SIGTERM again, under Valgrind (see stop_process) */
+#define DRAIN_MAX (1024 * 1024)    /* bytes per drain: a flood cannot hold the lock */
+#define CUT_MARK " [...]"          /* ends a truncated output line */
+
+/* Output lines: a fixed ring, so memory never grows with the output. */
+struct ring {
+	char line[SPAWN_RING_LINES][SPAWN_LINE_MAX + 1];
+	unsigned first, n;
+	char cur[SPAWN_LINE_MAX + 1]; /* the line being received */
+	size_t curlen;
+	bool cut;
+};
+
+struct spawn {
+	pthread_mutex_t mu;     /* everything below */
+	pthread_mutex_t life;   /* serialises restart and stop */
+	char cmd[SPAWN_CMD_MAX + 8]; /* "exec " + the filled template */
+	bool valgrind;
+	char *vg_dir, *vg_xml_arg;
+	char vg_path[4096];     /* valgrind, found in $PATH */
+	unsigned port;
+	int slot;               /* index in g_pgid */
+	pid_t pid;              /* 0: none running */
+	bool starting;          /* the readiness loop reaps; spawn_poll keeps off */
+	unsigned generation;
+	long *pids;             /* every server started: each must leave XML */
+	size_t npids;
+	int out_rd, out_wr, wake_rd, wake_wr;
+	pthread_t reader;
+	bool reader_on;
+	struct ring ring;
+};
+
+/* Process groups of the running servers, read by spawn_kill_now in a
+ * signal handler: plain sig_atomic_t stores and loads, no lock there. */
+static volatile sig_atomic_t g_pgid[SPAWN_MAX_LIVE];
+static bool g_slot_used[SPAWN_MAX_LIVE];
+static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Creating an fd and setting FD_CLOEXEC is two steps with pipe(); g_mu
+ * also covers fork so no child of ours inherits a half-made fd. */
+
+/* ---- small helpers ---- */
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Appends to a message already in err (separated by "; "). */
+static void err_append(char *err, size_t errsz, const char *fmt, ...)
+{
+	size_t used = strnlen(err, errsz);
+	if (errsz == 0 || used + 3 >= errsz)
+		return;
+	if (used > 0) {
+		memcpy(err + used, "; ", 3);
+		used += 2;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err + used, errsz - used, fmt, ap);
+	va_end(ap);
+}
+
+static const char *signal_name(int sig)
+{
+	static const struct {
+		int sig;
+		const char *name;
+	} names[] = {
+		{SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"}, {SIGILL, "SIGILL"},
+		{SIGTRAP, "SIGTRAP"}, {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},
+		{SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"}, {SIGSEGV, "SIGSEGV"}, {SIGUSR2, "SIGUSR2"},
+		{SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"}, {SIGTERM, "SIGTERM"}, {SIGCHLD, "SIGCHLD"},
+		{SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"}, {SIGSYS, "SIGSYS"},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].sig == sig)
+			return names[i].name;
+	return "";
+}
+
+/* ---- output ring ---- */
+
+/* Drops a UTF-8 sequence left incomplete by a cut, so reports stay valid. */
+static size_t utf8_trim(const char *s, size_t len)
+{
+	size_t i = len;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80 && len - i < 3)
+		i--;
+	if (i == 0)
+		return len;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	return need > 1 && len - (i - 1) < need ? i - 1 : len;
+}
+
+static void ring_push(struct ring *r)
+{
+	if (r->cut) {
+		r->curlen = utf8_trim(r->cur, r->curlen);
+		memcpy(r->cur + r->curlen, CUT_MARK, sizeof CUT_MARK - 1);
+		r->curlen += sizeof CUT_MARK - 1;
+	}
+	r->cur[r->curlen] = '\0';
+	unsigned at = (r->first + r->n) % SPAWN_RING_LINES;
+	memcpy(r->line[at], r->cur, r->curlen + 1);
+	if (r->n == SPAWN_RING_LINES)
+		r->first = (r->first + 1) % SPAWN_RING_LINES;
+	else
+		r->n++;
+	r->curlen = 0;
+	r->cut = false;
+}
+
+static void ring_feed(struct ring *r, const char *buf, size_t len)
+{
+	const size_t room = SPAWN_LINE_MAX - (sizeof CUT_MARK - 1);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		if (c == '\n') {
+			ring_push(r);
+		} else if (c == '\r') {
+			continue; /* CR LF endings */
+		} else if (r->curlen < room) {
+			/* Control bytes would garble a terminal or a report. */
+			r->cur[r->curlen++] = c < 0x20 && c != '\t' ? '?' : (char)c;
+		} else {
+			r->cut = true;
+		}
+	}
+}
+
+/* The last nlines lines (a partial last line included), '\n'-separated. */
+static void ring_tail(const struct ring *r, unsigned nlines, char *out, size_t outsz)
+{
+	size_t o = 0;
+	unsigned have = r->n + (r->curlen > 0), skip = have > nlines ? have - nlines : 0;
+	out[0] = '\0';
+	for (unsigned i = skip; i < have; i++) {
+		const char *s = i < r->n ? r->line[(r->first + i) % SPAWN_RING_LINES] : r->cur;
+		size_t l = i < r->n ? strlen(s) : r->curlen;
+		if (o + l + 2 > outsz)
+			break;
+		memcpy(out + o, s, l);
+		o += l;
+		if (i + 1 < have)
+			out[o++] = '\n';
+		out[o] = '\0';
+	}
+}
+
+/* Reads what the pipe holds into the ring (bounded); caller holds mu. */
+static size_t drain_locked(struct spawn *sp)
+{
+	char buf[4096];
+	size_t total = 0;
+	while (total < DRAIN_MAX) {
+		ssize_t r = read(sp->out_rd, buf, sizeof buf);
+		if (r > 0) {
+			ring_feed(&sp->ring, buf, (size_t)r);
+			total += (size_t)r;
+		} else if (!(r < 0 && errno == EINTR)) {
+			break; /* EAGAIN: empty for now */
+		}
+	}
+	return total;
+}
+
+static void *reader_main(void *arg)
+{
+	struct spawn *sp = arg;
+	for (;;) {
+		struct pollfd pf[2] = {{.fd = sp->out_rd, .events = POLLIN},
+				       {.fd = sp->wake_rd, .events = POLLIN}};
+		int r = poll(pf, 2, -1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || pf[1].revents)
+			break;
+		pthread_mutex_lock(&sp->mu);
+		size_t got = drain_locked(sp);
+		pthread_mutex_unlock(&sp->mu);
+		if (got == 0 && (pf[0].revents & (POLLERR | POLLHUP | POLLNVAL)))
+			break;
+	}
+	pthread_mutex_lock(&sp->mu);
+	drain_locked(sp);
+	pthread_mutex_unlock(&sp->mu);
+	return NULL;
+}
+
+/* ---- command template ---- */
+
+static bool put(char *out, size_t outsz, size_t *o, const char *s, size_t n)
+{
+	if (*o + n >= outsz)
+		return false;
+	memcpy(out + *o, s, n);
+	*o += n;
+	out[*o] = '\0';
+	return true;
+}
+
+/* The password goes through /bin/sh: quote it unless every byte is one
+ * the shell takes literally. */
+static bool put_password(char *out, size_t outsz, size_t *o, const char *pw)
+{
+	size_t n = strlen(pw);
+	if (n > 0 && strspn(pw, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				"0123456789_@%+=:,./-") == n)
+		return put(out, outsz, o, pw, n);
+	if (!put(out, outsz, o, "'", 1))
+		return false;
+	for (const char *s = pw; *s; s++) {
+		bool ok = *s == '\'' ? put(out, outsz, o, "'\\''", 4) : put(out, outsz, o, s, 1);
+		if (!ok)
+			return false;
+	}
+	return put(out, outsz, o, "'", 1);
+}
+
+/* Fills one {name} at s (which points at '{'); returns bytes used or 0. */
+static size_t fill_one(const char *tmpl, const char *s, unsigned port, const char *password,
+		       char *out, size_t outsz, size_t *o, char *err, size_t errsz)
+{
+	const char *end = strchr(s + 1, '}');
+	size_t col = (size_t)(s - tmpl) + 1;
+	if (!end) {
+		snprintf(err, errsz, "--spawn: unterminated '{' at column %zu (write {{ for a "
+				     "literal brace)", col);
+		return 0;
+	}
+	size_t nl = (size_t)(end - s - 1);
+	bool ok;
+	if (nl == 4 && memcmp(s + 1, "port", 4) == 0) {
+		char num[16];
+		int l = snprintf(num, sizeof num, "%u", port);
+		ok = put(out, outsz, o, num, (size_t)l);
+	} else if (nl == 8 && memcmp(s + 1, "password", 8) == 0) {
+		if (!password) {
+			snprintf(err, errsz, "--spawn: {password} at column %zu but no --password "
+					     "given", col);
+			return 0;
+		}
+		ok = put_password(out, outsz, o, password);
+	} else {
+		snprintf(err, errsz, "--spawn: unknown placeholder {%.*s} at column %zu (known: "
+				     "{port} {password}; {{ is a literal brace)",
+			 (int)(nl > 40 ? 40 : nl), s + 1, col);
+		return 0;
+	}
+	if (!ok) {
+		snprintf(err, errsz, "--spawn: command longer than %zu bytes", outsz - 1);
+		return 0;
+	}
+	return nl + 2;
+}
+
+int spawn_fill_template(const char *tmpl, unsigned port, const char *password, char *out,
+			size_t outsz, char *err, size_t errsz)
+{
+	size_t o = 0;
+	if (outsz == 0 || !tmpl || !tmpl[strspn(tmpl, " \t")]) {
+		snprintf(err, errsz, "--spawn: empty command");
+		return -1;
+	}
+	out[0] = '\0';
+	for (const char *s = tmpl; *s;) {
+		size_t used = 1;
+		if (s[0] == '{' && s[1] == '{') {
+			used = put(out, outsz, &o, "{", 1) ? 2 : 0;
+		} else if (s[0] == '{') {
+			err[0] = '\0';
+			used = fill_one(tmpl, s, port, password, out, outsz, &o, err, errsz);
+			if (used == 0)
+				return -1;
+		} else if (!put(out, outsz, &o, s, 1)) {
+			used = 0;
+		}
+		if (used == 0) {
+			snprintf(err, errsz, "--spawn: command longer than %zu bytes", outsz - 1);
+			return -1;
+		}
+		s += used;
+	}
+	return 0;
+}
+
+/* ---- process control ---- */
+
+static int pick_port(unsigned *port, char *err, size_t errsz)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t al = sizeof a;
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &al) < 0) {
+		snprintf(err, errsz, "cannot pick a free port on 127.0.0.1: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*port = ntohs(a.sin_port);
+	close(fd);
+	return 0;
+}
+
+/* 1 when 127.0.0.1:port accepts a connection.  A connect to our own
+ * ephemeral port can "succeed" with nobody listening (TCP simultaneous
+ * open on loopback): a socket connected to itself does not count. */
+static int probe(unsigned port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return 0;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	if (!ok && errno == EINPROGRESS) {
+		struct pollfd pf = {.fd = fd, .events = POLLOUT};
+		int soerr = 0;
+		socklen_t sl = sizeof soerr;
+		ok = poll(&pf, 1, PROBE_CONNECT_MS) == 1 &&
+		     getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr == 0;
+	}
+	struct sockaddr_in me;
+	socklen_t ml = sizeof me;
+	if (ok && getsockname(fd, (struct sockaddr *)&me, &ml) == 0 && ntohs(me.sin_port) == port)
+		ok = 0;
+	close(fd);
+	return ok;
+}
+
+static void fill_exit(const struct spawn *sp, int status, struct spawn_exit *ex)
+{
+	memset(ex, 0, sizeof *ex);
+	if (status == -1) {
+		ex->code = -1;
+		snprintf(ex->status, sizeof ex->status, "vanished (reaped elsewhere)");
+	} else if (WIFSIGNALED(status)) {
+		ex->signaled = true;
+		ex->sig = WTERMSIG(status);
+		snprintf(ex->signame, sizeof ex->signame, "%s", signal_name(ex->sig));
+		snprintf(ex->status, sizeof ex->status, "killed by signal %d%s%s%s%s", ex->sig,
+			 ex->signame[0] ? " (" : "", ex->signame, ex->signame[0] ? ")" : "",
+			 WCOREDUMP(status) ? ", core dumped" : "");
+	} else {
+		ex->code = WEXITSTATUS(status);
+		snprintf(ex->status, sizeof ex->status, "exited with status %d", ex->code);
+	}
+	ring_tail(&sp->ring, SPAWN_TAIL_LINES, ex->tail, sizeof ex->tail);
+}
+
+/* Bookkeeping once the server is gone; caller holds mu. */
+static void note_death_locked(struct spawn *sp)
+{
+	drain_locked(sp);
+	/* Helpers it forked may still hold the port: they go with it. */
+	if (g_pgid[sp->slot] > 0)
+		kill(-(pid_t)g_pgid[sp->slot], SIGKILL);
+	g_pgid[sp->slot] = 0;
+	sp->pid = 0;
+	sp->generation++;
+}
+
+/* 1 (status filled) if the server has died; caller holds mu. */
+static int reap_locked(struct spawn *sp, int *status)
+{
+	if (sp->pid <= 0)
+		return 0;
+	pid_t r;
+	do
+		r = waitpid(sp->pid, status, WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return 0;
+	if (r < 0)
+		*status = -1; /* ECHILD: somebody else's waitpid(-1) took it */
+	note_death_locked(sp);
+	return 1;
+}
+
+/* SIGKILL to the group and wait for it; caller holds mu. */
+static int kill_reap_locked(struct spawn *sp)
+{
+	int status = -1;
+	if (sp->pid <= 0)
+		return status;
+	kill(-sp->pid, SIGKILL);
+	while (waitpid(sp->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	note_death_locked(sp);
+	return status;
+}
+
+/* In the child between fork and exec: async-signal-safe calls only.
+ * The runner may block or ignore signals; the server starts clean, in its
+ * own process group (Ctrl-C at the terminal is the runner's to relay). */
+static void child_exec(const char *path, char *const argv[], int out_wr)
+{
+	static const int reset[] = {SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT,
+				    SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM};
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
+		sigaction(reset[i], &dfl, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	setpgid(0, 0);
+	int in = open("/dev/null", O_RDONLY);
+	if (in >= 0 && dup2(in, 0) == 0 && dup2(out_wr, 1) == 1 && dup2(out_wr, 2) == 2) {
+		if (in > 2)
+			close(in);
+		execve(path, argv, environ); /* every other fd is FD_CLOEXEC */
+	}
+	static const char msg[] = "ircspec: cannot start the server command\n";
+	ssize_t w = write(out_wr, msg, sizeof msg - 1);
+	(void)w;
+	_exit(127);
+}
+
+static int launch_locked(struct spawn *sp, char *err, size_t errsz)
+{
+	char *argv[20];
+	size_t k = 0;
+	if (sp->valgrind) {
+		static const char *const vg_opts[] = {
+			"valgrind", "--tool=memcheck", "--leak-check=full",
+			"--show-leak-kinds=definite,indirect,possible",
+			"--errors-for-leak-kinds=definite,indirect,possible", "--track-fds=no",
+			"--xml=yes", "--trace-children=yes",
+			"--trace-children-skip=*/sh,*/bash,*/dash"};
+		for (size_t i = 0; i < sizeof vg_opts / sizeof vg_opts[0]; i++)
+			argv[k++] = (char *)vg_opts[i];
+		argv[k++] = sp->vg_xml_arg;
+	}
+	argv[k++] = (char *)"/bin/sh";
+	argv[k++] = (char *)"-c";
+	argv[k++] = sp->cmd;
+	argv[k] = NULL;
+	long *np = realloc(sp->pids, (sp->npids + 1) * sizeof *np);
+	if (!np) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	sp->pids = np;
+	pthread_mutex_lock(&g_mu);
+	pid_t pid = fork();
+	if (pid == 0)
+		child_exec(sp->valgrind ? sp->vg_path : "/bin/sh", argv, sp->out_wr);
+	pthread_mutex_unlock(&g_mu);
+	if (pid < 0) {
+		snprintf(err, errsz, "cannot start the server: fork: %s", strerror(errno));
+		return -1;
+	}
+	setpgid(pid, pid); /* also here: a kill(-pid) right after fork must find the group */
+	sp->pids[sp->npids++] = pid;
+	sp->pid = pid;
+	g_pgid[sp->slot] = pid;
+	return 0;
+}
+
+/* Finds an executable in $PATH, as execvp would, before any fork. */
+static int find_in_path(const char *name, char *out, size_t outsz)
+{
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t l = strcspn(path, ":");
+		int n = snprintf(out, outsz, "%.*s/%s", (int)l, l ? path : ".", name);
+		if (n > 0 && (size_t)n < outsz && access(out, X_OK) == 0)
+			return 0;
+		path += l + (path[l] == ':');
+	}
+	return -1;
+}
+
+/* Probes until the port accepts, the server dies, or timeout_ms pass. */
+static int wait_ready(struct spawn *sp, long timeout_ms, char *err, size_t errsz)
+{
+	long deadline = now_ms() + timeout_ms;
+	for (;;) {
+		struct spawn_exit ex;
+		int status = 0, dead;
+		pthread_mutex_lock(&sp->mu);
+		if ((dead = reap_locked(sp, &status)))
+			fill_exit(sp, status, &ex);
+		pthread_mutex_unlock(&sp->mu);
+		if (dead) {
+			snprintf(err, errsz, "the server %s before accepting connections on "
+					     "127.0.0.1:%u; its last output:\n%s",
+				 ex.status, sp->port, ex.tail[0] ? ex.tail : "(none)");
+			return -1;
+		}
+		if (probe(sp->port))
+			return 0;
+		if (now_ms() >= deadline) {
+			pthread_mutex_lock(&sp->mu);
+			kill_reap_locked(sp);
+			ring_tail(&sp->ring, SPAWN_TAIL_LINES, ex.tail, sizeof ex.tail);
+			pthread_mutex_unlock(&sp->mu);
+			snprintf(err, errsz, "the server did not accept connections on 127.0.0.1:%u "
+					     "within %ld s (killed); its last output:\n%s",
+				 sp->port, timeout_ms / 1000, ex.tail[0] ? ex.tail : "(none)");
+			return -1;
+		}
+		sleep_ms(PROBE_INTERVAL_MS);
+	}
+}
+
+/* Starts a server and waits for it; the caller holds life. */
+static int start_and_wait(struct spawn *sp, char *err, size_t errsz)
+{
+	pthread_mutex_lock(&sp->mu);
+	sp->starting = true;
+	int rc = launch_locked(sp, err, errsz);
+	pthread_mutex_unlock(&sp->mu);
+	if (rc == 0)
+		rc = wait_ready(sp, sp->valgrind ? SPAWN_READY_VG_MS : SPAWN_READY_MS, err, errsz);
+	pthread_mutex_lock(&sp->mu);
+	sp->starting = false;
+	pthread_mutex_unlock(&sp->mu);
+	return rc;
+}
+
+/* ---- set-up and tear-down ---- */
+
+static int cloexec_pipe(int fds[2], bool nonblock_read)
+{
+	pthread_mutex_lock(&g_mu);
+	int rc = pipe(fds);
+	if (rc == 0) {
+		fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+		fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+		if (nonblock_read)
+			fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+	}
+	pthread_mutex_unlock(&g_mu);
+	return rc;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Stops the reader thread, closes fds, frees sp (no process may run). */
+static void destroy(struct spawn *sp)
+{
+	if (sp->reader_on) {
+		ssize_t w;
+		do
+			w = write(sp->wake_wr, "x", 1);
+		while (w < 0 && errno == EINTR);
+		pthread_join(sp->reader, NULL);
+	}
+	close_fd(&sp->out_rd);
+	close_fd(&sp->out_wr);
+	close_fd(&sp->wake_rd);
+	close_fd(&sp->wake_wr);
+	pthread_mutex_lock(&g_mu);
+	g_pgid[sp->slot] = 0;
+	g_slot_used[sp->slot] = false;
+	pthread_mutex_unlock(&g_mu);
+	pthread_mutex_destroy(&sp->mu);
+	pthread_mutex_destroy(&sp->life);
+	free(sp->pids);
+	free(sp->vg_dir);
+	free(sp->vg_xml_arg);
+	free(sp);
+}
+
+static int take_slot(void)
+{
+	int slot = -1;
+	pthread_mutex_lock(&g_mu);
+	for (int i = 0; i < SPAWN_MAX_LIVE && slot < 0; i++)
+		if (!g_slot_used[i]) {
+			g_slot_used[i] = true;
+			slot = i;
+		}
+	pthread_mutex_unlock(&g_mu);
+	return slot;
+}
+
+/* The reader thread blocks every signal: the runner's handlers and any
+ * sigwait() stay on the runner's own threads. */
+static int start_reader(struct spawn *sp)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int e = pthread_create(&sp->reader, NULL, reader_main, sp);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	sp->reader_on = e == 0;
+	return e;
+}
+
+static struct spawn *spawn_alloc(char *err, size_t errsz)
+{
+	struct spawn *sp = calloc(1, sizeof *sp);
+	if (!sp) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	sp->out_rd = sp->out_wr = sp->wake_rd = sp->wake_wr = -1;
+	pthread_mutex_init(&sp->mu, NULL);
+	pthread_mutex_init(&sp->life, NULL);
+	if ((sp->slot = take_slot()) < 0) {
+		snprintf(err, errsz, "more than %d spawned servers at once", SPAWN_MAX_LIVE);
+		pthread_mutex_destroy(&sp->mu);
+		pthread_mutex_destroy(&sp->life);
+		free(sp);
+		return NULL;
+	}
+	return sp;
+}
+
+/* Everything spawn_start needs before the first launch. */
+static int spawn_setup(struct spawn *sp, const char *tmpl, const char *password,
+		       const char *vg_dir, char *err, size_t errsz)
+{
+	int fds[2];
+	memcpy(sp->cmd, "exec ", 5);
+	if (pick_port(&sp->port, err, errsz) < 0 ||
+	    spawn_fill_template(tmpl, sp->port, password, sp->cmd + 5, sizeof sp->cmd - 5, err,
+				errsz) < 0)
+		return -1;
+	if (sp->valgrind) {
+		if (!vg_dir || !vg_dir[0]) {
+			snprintf(err, errsz, "--valgrind needs a directory for its XML");
+			return -1;
+		}
+		if (find_in_path("valgrind", sp->vg_path, sizeof sp->vg_path) < 0) {
+			snprintf(err, errsz, "--valgrind: valgrind is not in PATH (Debian: apt-get "
+					     "install valgrind)");
+			return -1;
+		}
+		if (vgxml_dir_prepare(vg_dir, err, errsz) < 0)
+			return -1;
+		sp->vg_dir = strdup(vg_dir);
+		sp->vg_xml_arg = vgxml_file_arg(vg_dir);
+		if (!sp->vg_dir || !sp->vg_xml_arg) {
+			snprintf(err, errsz, "out of memory");
+			return -1;
+		}
+	}
+	if (cloexec_pipe(fds, true) < 0)
+		goto fail;
+	sp->out_rd = fds[0];
+	sp->out_wr = fds[1];
+	if (cloexec_pipe(fds, false) < 0)
+		goto fail;
+	sp->wake_rd = fds[0];
+	sp->wake_wr = fds[1];
+	if ((errno = start_reader(sp)) != 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errsz, "cannot set up the server's output pipe: %s", strerror(errno));
+	return -1;
+}
+
+/* ---- public API ---- */
+
+struct spawn *spawn_start(const char *cmd_template, const char *password, bool valgrind,
+			  const char *vg_dir, unsigned *port_out, char *err, size_t errsz)
+{
+	struct spawn *sp = spawn_alloc(err, errsz);
+	if (!sp)
+		return NULL;
+	sp->valgrind = valgrind;
+	if (spawn_setup(sp, cmd_template, password, vg_dir, err, errsz) < 0 ||
+	    start_and_wait(sp, err, errsz) < 0) {
+		pthread_mutex_lock(&sp->mu);
+		kill_reap_locked(sp);
+		pthread_mutex_unlock(&sp->mu);
+		destroy(sp);
+		return NULL;
+	}
+	if (port_out)
+		*port_out = sp->port;
+	return sp;
+}
+
+int spawn_poll(struct spawn *sp, struct spawn_exit *ex)
+{
+	int status = 0, dead = 0;
+	pthread_mutex_lock(&sp->mu);
+	if (!sp->starting && (dead = reap_locked(sp, &status)))
+		fill_exit(sp, status, ex);
+	pthread_mutex_unlock(&sp->mu);
+	return dead;
+}
+
+unsigned spawn_generation(const struct spawn *sp)
+{
+	/* The mutex is the one mutable part of a const spawn; sp itself was
+	 * malloc'd, so casting the const away is well defined. */
+	pthread_mutex_t *mu = (pthread_mutex_t *)&sp->mu;
+	pthread_mutex_lock(mu);
+	unsigned g = sp->generation;
+	pthread_mutex_unlock(mu);
+	return g;
+}
+
+int spawn_restart(struct spawn *sp, char *err, size_t errsz)
+{
+	pthread_mutex_lock(&sp->life);
+	pthread_mutex_lock(&sp->mu);
+	int status;
+	if (sp->pid > 0 && !reap_locked(sp, &status))
+		kill_reap_locked(sp); /* alive but unusable (hung): replace it */
+	pthread_mutex_unlock(&sp->mu);
+	int rc = start_and_wait(sp, err, errsz);
+	pthread_mutex_unlock(&sp->life);
+	return rc;
+}
+
+/* SIGTERM, then wait; SIGKILL after the timeout.  Caller holds life. */
+static int stop_process(struct spawn *sp, char *err, size_t errsz)
+{
+	int status = 0, rc = 0;
+	struct spawn_exit ex;
+	pthread_mutex_lock(&sp->mu);
+	if (sp->pid <= 0) {
+		pthread_mutex_unlock(&sp->mu);
+		return 0;
+	}
+	if (reap_locked(sp, &status)) {
+		fill_exit(sp, status, &ex);
+		pthread_mutex_unlock(&sp->mu);
+		err_append(err, errsz, "the server had already %s; its last output:\n%s", ex.status,
+			   ex.tail);
+		return -1;
+	}
+	kill(-sp->pid, SIGTERM);
+	pthread_mutex_unlock(&sp->mu);
+	long limit = sp->valgrind ? SPAWN_STOP_VG_MS : SPAWN_STOP_MS;
+	long t0 = now_ms(), deadline = t0 + limit, resent = t0;
+	int dead = 0;
+	while (!dead && now_ms() < deadline) {
+		sleep_ms(STOP_POLL_MS);
+		pthread_mutex_lock(&sp->mu);
+		dead = reap_locked(sp, &status);
+		/* Valgrind (3.19) can lose a signal that arrives just as a
+		 * blocking syscall returns, e.g. the accept() of our readiness
+		 * probe: repeat it.  This also rescues a server whose handler
+		 * races its own check-then-block loop, which Valgrind's signal
+		 * timing makes likely. */
+		if (!dead && sp->valgrind && now_ms() - resent >= VG_TERM_REPEAT_MS) {
+			kill(-sp->pid, SIGTERM);
+			resent = now_ms();
+		}
+		pthread_mutex_unlock(&sp->mu);
+	}
+	if (!dead) {
+		pthread_mutex_lock(&sp->mu);
+		kill_reap_locked(sp);
+		pthread_mutex_unlock(&sp->mu);
+		err_append(err, errsz, "the server did not exit within %ld s of SIGTERM: killed",
+			   limit / 1000);
+		rc = -1;
+	} else if (status != -1 && WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM) {
+		pthread_mutex_lock(&sp->mu);
+		fill_exit(sp, status, &ex);
+		pthread_mutex_unlock(&sp->mu);
+		err_append(err, errsz, "the server was %s while stopping; its last output:\n%s",
+			   ex.status, ex.tail);
+		rc = -1;
+	}
+	return rc;
+}
+
+int spawn_stop(struct spawn *sp, struct run_result *r, char *err, size_t errsz)
+{
+	if (errsz)
+		err[0] = '\0';
+	if (!sp)
+		return 0;
+	pthread_mutex_lock(&sp->life);
+	int rc = stop_process(sp, err, errsz);
+	pthread_mutex_unlock(&sp->life);
+	if (sp->valgrind && r &&
+	    vgxml_collect_dir(sp->vg_dir, sp->pids, sp->npids, r, err, errsz) < 0)
+		rc = -1;
+	destroy(sp);
+	return rc;
+}
+
+void spawn_kill_now(struct spawn *sp)
+{
+	if (!sp)
+		return;
+	pid_t g = (pid_t)g_pgid[sp->slot];
+	if (g > 0)
+		kill(-g, SIGKILL);
+}
+
+void spawn_kill_all_now(void)
+{
+	for (int i = 0; i < SPAWN_MAX_LIVE; i++) {
+		pid_t g = (pid_t)g_pgid[i];
+		if (g > 0)
+			kill(-g, SIGKILL);
+	}
+}
+
+pid_t spawn_pid(struct spawn *sp)
+{
+	pthread_mutex_lock(&sp->mu);
+	pid_t p = sp->pid;
+	pthread_mutex_unlock(&sp->mu);
+	return p;
+}
+
+unsigned spawn_port(const struct spawn *sp)
+{
+	return sp->port; /* set once, before any other thread sees sp */
+}
