@@ -17,7 +17,7 @@ HARNESS_LIBS := -ljansson -pthread
 OBJ := build/obj
 dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 
-.PHONY: all test run clean deps check-tools
+.PHONY: all test run serve bench clean check-tools
 all: bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
      bin/parsetest bin/seamtest bin/harness_unit
 
@@ -83,9 +83,30 @@ check-tools:
 test: check-tools all
 	$(PYTHON) -m pytest -q tests
 
-PORT ?= 0
-run: bin/refircd
-	./bin/refircd -p $(PORT) -n irc.refircd.test
+# The main job: the whole suite against refircd (spawned on a free port), or
+# against any server with TARGET=host:port [PASSWORD=pw] [OPER=name:pass].
+TARGET   ?=
+PASSWORD ?=
+OPER     ?=
+JOBS     ?= 8
+REPORTS  := --json reports/latest.json --junit reports/latest.xml
+run: bin/refircd bin/ircspec
+	@mkdir -p reports
+ifeq ($(TARGET),)
+	./bin/ircspec -j $(JOBS) --spawn './bin/refircd -p {port} --oper ircspec:operpass' \
+		--oper ircspec:operpass $(REPORTS) cases
+else
+	./bin/ircspec -j $(JOBS) --host $(firstword $(subst :, ,$(TARGET))) \
+		--port $(lastword $(subst :, ,$(TARGET))) $(if $(PASSWORD),--password '$(PASSWORD)') \
+		$(if $(OPER),--oper '$(OPER)') $(REPORTS) cases
+endif
+
+# refircd alone, in the foreground, for trying it with a client.
+PORT ?= 6667
+serve: bin/refircd
+	@echo "refircd on 127.0.0.1:$(PORT) - connect with: irssi -c 127.0.0.1 -p $(PORT)"
+	@echo "  (operator: /oper ircspec operpass; Ctrl-C stops it)"
+	./bin/refircd -p $(PORT) --oper ircspec:operpass
 
 clean:
 	rm -rf build bin
