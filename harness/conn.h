@@ -15,8 +15,8 @@
 /* A server line may carry IRCv3 tags: accept up to the parser's limit. */
 #define CONN_LINE_MAX (8191 + 512)
 /* Unread lines kept per client: past this the server is flooding us. */
-#define CONN_QUEUE_MAX_LINES 50000
-#define CONN_QUEUE_MAX_BYTES (16 * 1024 * 1024)
+#define CONN_QUEUE_MAX_LINES 20000
+#define CONN_QUEUE_MAX_BYTES (2 * 1024 * 1024)
 
 struct rline {
 	struct rline *next, *prev;

@@ -11,6 +11,7 @@
 
 #include "baseline.h"
 #include "cli.h"
+#include "coverage.h"
 #include "discover.h"
 #include "report.h"
 #include "runner.h"
@@ -245,8 +246,14 @@ static int prepare_target(struct run *rn, char *err, size_t errsz)
 	rn->res.host = rn->env.host;
 	rn->res.port = rn->env.port;
 	rn->res.spawn_cmd = o->spawn;
-	if (runner_preflight(&rn->env, err, errsz) != 0)
+	int pre = runner_preflight(&rn->env, err, errsz);
+	if (pre == -2)
 		return -1;
+	if (pre != 0) {
+		/* It answers, but not as a registered client should: every case
+		 * will say how.  That is a report, not an unusable target. */
+		fprintf(stderr, "ircspec: warning: pre-flight registration failed: %s\n", err);
+	}
 	snprintf(rn->res.server_name, sizeof rn->res.server_name, "%s", rn->env.ti.server);
 	snprintf(rn->res.server_version, sizeof rn->res.server_version, "%s", rn->env.ti.version);
 	return 0;
@@ -351,6 +358,8 @@ int main(int argc, char **argv)
 		rc = 2;
 	} else if (o.check) {
 		printf("%zu case files OK (%zu selected)\n", all.n, rn.nsel);
+	} else if (o.coverage) {
+		coverage_write(stdout, rn.sel, rn.nsel);
 	} else if (o.list) {
 		list_cases(rn.sel, rn.nsel);
 	} else if (o.baseline && baseline_load(o.baseline, &bl, err, sizeof err) != 0) {

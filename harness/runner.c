@@ -598,13 +598,13 @@ static int probe(struct run_env *env, struct target_info *learn, char *err, size
 	sess_init(&s, env, &cl, 1, &tr);
 	s.learn = learn;
 	unsigned k = 0;
-	int rc = sess_register(&s, &k, 1, sess_deadline(&s, env->timeout_ms * 2));
+	int rc = sess_connect(&s, 0) != 0 ? -2 : 0;
+	if (rc == 0)
+		rc = sess_register(&s, &k, 1, sess_deadline(&s, env->timeout_ms * 2));
 	if (rc == 0)
 		rc = sess_sync(&s, 0, sess_deadline(&s, env->timeout_ms));
 	if (rc != 0)
 		snprintf(err, errsz, "%s", s.why);
-	else if (learn)
-		learn->server[0] = learn->server[0] ? learn->server[0] : '?';
 	sess_free(&s);
 	transcript_free(&tr);
 	return rc;

@@ -31,7 +31,9 @@ struct run_env {
 
 long now_ms(void); /* monotonic */
 
-/* Connects, registers and pings once.  0, or -1 with why in err. */
+/* Connects, registers and pings once, learning the server name and 005.
+ * 0; -2 when nothing accepts a connection (unreachable); -1 when it
+ * connects but registration or the PING fails (why in err). */
 int runner_preflight(struct run_env *env, char *err, size_t errsz);
 /* A new client can register and gets a PONG: the server still serves. */
 bool runner_liveness(struct run_env *env, char *why, size_t whysz);

@@ -9,8 +9,10 @@
 #include "spawn.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -264,43 +267,6 @@ static bool put_password(char *out, size_t outsz, size_t *o, const char *pw)
 	return put(out, outsz, o, "'", 1);
 }
 
-/* Fills one {name} at s (which points at '{'); returns bytes used or 0. */
-static size_t fill_one(const char *tmpl, const char *s, unsigned port, const char *password,
-		       char *out, size_t outsz, size_t *o, char *err, size_t errsz)
-{
-	const char *end = strchr(s + 1, '}');
-	size_t col = (size_t)(s - tmpl) + 1;
-	if (!end) {
-		snprintf(err, errsz, "--spawn: unterminated '{' at column %zu (write {{ for a "
-				     "literal brace)", col);
-		return 0;
-	}
-	size_t nl = (size_t)(end - s - 1);
-	bool ok;
-	if (nl == 4 && memcmp(s + 1, "port", 4) == 0) {
-		char num[16];
-		int l = snprintf(num, sizeof num, "%u", port);
-		ok = put(out, outsz, o, num, (size_t)l);
-	} else if (nl == 8 && memcmp(s + 1, "password", 8) == 0) {
-		if (!password) {
-			snprintf(err, errsz, "--spawn: {password} at column %zu but no --password "
-					     "given", col);
-			return 0;
-		}
-		ok = put_password(out, outsz, o, password);
-	} else {
-		snprintf(err, errsz, "--spawn: unknown placeholder {%.*s} at column %zu (known: "
-				     "{port} {password}; {{ is a literal brace)",
-			 (int)(nl > 40 ? 40 : nl), s + 1, col);
-		return 0;
-	}
-	if (!ok) {
-		snprintf(err, errsz, "--spawn: command longer than %zu bytes", outsz - 1);
-		return 0;
-	}
-	return nl + 2;
-}
-
 int spawn_fill_template(const char *tmpl, unsigned port, const char *password, char *out,
 			size_t outsz, char *err, size_t errsz)
 {
@@ -311,22 +277,39 @@ int spawn_fill_template(const char *tmpl, unsigned port, const char *password, c
 	}
 	out[0] = '\0';
 	for (const char *s = tmpl; *s;) {
-		size_t used = 1;
-		if (s[0] == '{' && s[1] == '{') {
-			used = put(out, outsz, &o, "{", 1) ? 2 : 0;
-		} else if (s[0] == '{') {
-			err[0] = '\0';
-			used = fill_one(tmpl, s, port, password, out, outsz, &o, err, errsz);
-			if (used == 0)
-				return -1;
-		} else if (!put(out, outsz, &o, s, 1)) {
-			used = 0;
+		const char *end = s[0] == '{' && s[1] != '{' ? strchr(s, '}') : NULL;
+		size_t col = (size_t)(s - tmpl) + 1, nl = end ? (size_t)(end - s - 1) : 0;
+		char num[16];
+		bool ok;
+		if (s[0] != '{' || s[1] == '{') { /* "{{" is one literal '{' */
+			ok = put(out, outsz, &o, s, 1);
+			s += s[0] == '{' ? 2 : 1;
+			goto next;
 		}
-		if (used == 0) {
+		if (!end) {
+			snprintf(err, errsz, "--spawn: unterminated '{' at column %zu (write {{ for "
+					     "a literal brace)", col);
+			return -1;
+		}
+		if (nl == 4 && memcmp(s + 1, "port", 4) == 0) {
+			snprintf(num, sizeof num, "%u", port);
+			ok = put(out, outsz, &o, num, strlen(num));
+		} else if (nl == 8 && memcmp(s + 1, "password", 8) == 0 && password) {
+			ok = put_password(out, outsz, &o, password);
+		} else {
+			snprintf(err, errsz, nl == 8 && memcmp(s + 1, "password", 8) == 0
+				 ? "--spawn: {password} at column %2$zu but no --password given"
+				 : "--spawn: unknown placeholder {%1$.*3$s} at column %2$zu (known: "
+				   "{port} {password}; {{ is a literal brace)",
+				 s + 1, col, (int)(nl > 40 ? 40 : nl));
+			return -1;
+		}
+		s = end + 1;
+	next:
+		if (!ok) {
 			snprintf(err, errsz, "--spawn: command longer than %zu bytes", outsz - 1);
 			return -1;
 		}
-		s += used;
 	}
 	return 0;
 }
@@ -438,10 +421,29 @@ static int kill_reap_locked(struct spawn *sp)
 	return status;
 }
 
+/* The highest fd open (before a fork), for the child to close up to. */
+static int highest_fd(void)
+{
+	int max = 2;
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		long fd = strtol(de->d_name, NULL, 10);
+		if (fd > max && fd < INT_MAX)
+			max = (int)fd;
+	}
+	if (d)
+		closedir(d);
+	struct rlimit rl;
+	if (!d && getrlimit(RLIMIT_NOFILE, &rl) == 0) /* no /proc: every possible fd */
+		max = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 65536 ? 65536 : (int)rl.rlim_cur;
+	return max;
+}
+
 /* In the child between fork and exec: async-signal-safe calls only.
  * The runner may block or ignore signals; the server starts clean, in its
  * own process group (Ctrl-C at the terminal is the runner's to relay). */
-static void child_exec(const char *path, char *const argv[], int out_wr)
+static void child_exec(const char *path, char *const argv[], int out_wr, int maxfd)
 {
 	static const int reset[] = {SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT,
 				    SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM};
@@ -456,9 +458,12 @@ static void child_exec(const char *path, char *const argv[], int out_wr)
 	setpgid(0, 0);
 	int in = open("/dev/null", O_RDONLY);
 	if (in >= 0 && dup2(in, 0) == 0 && dup2(out_wr, 1) == 1 && dup2(out_wr, 2) == 2) {
-		if (in > 2)
-			close(in);
-		execve(path, argv, environ); /* every other fd is FD_CLOEXEC */
+		/* Ours are FD_CLOEXEC; this also drops what the runner inherited
+		 * without it: a stray copy of a client socket in the server would
+		 * keep that connection open after the harness closes it. */
+		for (int fd = 3; fd <= maxfd; fd++)
+			close(fd);
+		execve(path, argv, environ);
 	}
 	static const char msg[] = "ircspec: cannot start the server command\n";
 	ssize_t w = write(out_wr, msg, sizeof msg - 1);
@@ -492,9 +497,10 @@ static int launch_locked(struct spawn *sp, char *err, size_t errsz)
 	}
 	sp->pids = np;
 	pthread_mutex_lock(&g_mu);
+	int maxfd = highest_fd();
 	pid_t pid = fork();
 	if (pid == 0)
-		child_exec(sp->valgrind ? sp->vg_path : "/bin/sh", argv, sp->out_wr);
+		child_exec(sp->valgrind ? sp->vg_path : "/bin/sh", argv, sp->out_wr, maxfd);
 	pthread_mutex_unlock(&g_mu);
 	if (pid < 0) {
 		snprintf(err, errsz, "cannot start the server: fork: %s", strerror(errno));
