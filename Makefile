@@ -101,6 +101,10 @@ else
 		$(if $(OPER),--oper '$(OPER)') $(REPORTS) cases
 endif
 
+# Speed figures: the suite against refircd and ngircd, refircd at 10k clients.
+bench: bin/refircd bin/ircspec
+	@./scripts/bench.sh
+
 # refircd alone, in the foreground, for trying it with a client.
 PORT ?= 6667
 serve: bin/refircd
