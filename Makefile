@@ -19,7 +19,7 @@ dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 
 .PHONY: all test run serve bench clean check-tools
 all: bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
-     bin/parsetest bin/seamtest bin/harness_unit
+     bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit
 
 # ---- object rules: one tree per flavour (plain, asan, poll) ----
 $(OBJ)/plain/%.o: %.c
@@ -73,6 +73,12 @@ bin/harness_unit: $(call dir_objs,asan,$(HARNESS_UNIT_SRC) $(COMMON_SRC))
 	@mkdir -p bin
 	@echo '  LD      $@'
 	@$(CC) $(SANFLAGS) -o $@ $^ $(HARNESS_LIBS)
+
+# spawn.c and vgxml.c tests (spawn_unit is also its own test server).
+bin/spawn_unit: $(call dir_objs,asan,tests/tools/spawn_unit.c harness/spawn.c harness/vgxml.c)
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(SANFLAGS) -o $@ $^ -pthread
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 

@@ -1,6 +1,7 @@
 /* main.c - ircspec: loads the cases, runs the selected ones against the
  * target (in parallel), and reports.  Exit codes: 0 pass, 1 failures or
  * crashes, 2 usage / bad case file / unreachable target. */
+#include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "runner.h"
 #include "select.h"
 #include "spawn.h"
+#include "vgxml.h"
 
 struct run {
 	struct cli *o;
@@ -31,10 +33,10 @@ struct run {
 	bool *done;           /* per case: finished */
 	bool *overlapped;     /* per case: a server death overlapped it */
 	pthread_rwlock_t serve; /* read: a case runs; write: restarting the server */
+	char vgdir[64];         /* Valgrind XML files, removed after the run */
 	bool tty;
 };
 
-static struct spawn *volatile g_spawn; /* for the signal handler only */
 static struct run_env *volatile g_env;
 static volatile sig_atomic_t g_interrupts;
 
@@ -42,8 +44,7 @@ static void on_interrupt(int sig)
 {
 	(void)sig;
 	if (++g_interrupts > 1) {
-		if (g_spawn)
-			spawn_kill_now(g_spawn);
+		spawn_kill_all_now(); /* also a server still starting */
 		_exit(130);
 	}
 	if (g_env)
@@ -229,7 +230,8 @@ static int prepare_target(struct run *rn, char *err, size_t errsz)
 {
 	struct cli *o = rn->o;
 	if (o->spawn) {
-		char vgdir[] = "/tmp/ircspec-vg.XXXXXX";
+		char *vgdir = rn->vgdir;
+		snprintf(rn->vgdir, sizeof rn->vgdir, "/tmp/ircspec-vg.XXXXXX");
 		if (o->valgrind && !mkdtemp(vgdir)) {
 			snprintf(err, errsz, "cannot make a temporary directory for Valgrind");
 			return -1;
@@ -239,7 +241,6 @@ static int prepare_target(struct run *rn, char *err, size_t errsz)
 				     &port, err, errsz);
 		if (!rn->sp)
 			return -1;
-		g_spawn = rn->sp;
 		rn->env.host = "127.0.0.1";
 		rn->env.port = port;
 	}
@@ -257,6 +258,24 @@ static int prepare_target(struct run *rn, char *err, size_t errsz)
 	snprintf(rn->res.server_name, sizeof rn->res.server_name, "%s", rn->env.ti.server);
 	snprintf(rn->res.server_version, sizeof rn->res.server_version, "%s", rn->env.ti.version);
 	return 0;
+}
+
+/* The findings are in the reports: the XML files need not outlive us. */
+static void remove_vgdir(struct run *rn)
+{
+	if (!rn->o->valgrind || !rn->vgdir[0] || strchr(rn->vgdir, 'X'))
+		return;
+	DIR *d = opendir(rn->vgdir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char path[128];
+		if (e->d_name[0] != '.' &&
+		    snprintf(path, sizeof path, "%s/%s", rn->vgdir, e->d_name) < (int)sizeof path)
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(rn->vgdir);
 }
 
 static void make_token(char token[4])
@@ -307,14 +326,15 @@ static int run_selected(struct run *rn, const struct baseline *bl)
 			err);
 		if (rn->sp)
 			spawn_stop(rn->sp, &rn->res, err, sizeof err);
+		remove_vgdir(rn);
 		return 2;
 	}
 	run_all(rn);
 	if (rn->sp) {
-		g_spawn = NULL;
 		if (spawn_stop(rn->sp, &rn->res, err, sizeof err) != 0)
 			fprintf(stderr, "ircspec: %s\n", err);
 		rn->sp = NULL;
+		remove_vgdir(rn);
 	}
 	rn->res.duration_ms = now_ms() - t0;
 	report_term_summary(stdout, &rn->res, rn->o->color, rn->o->verbose);
@@ -381,12 +401,7 @@ int main(int argc, char **argv)
 		free(rn.res.cases[i].message);
 		transcript_free(&rn.res.cases[i].tr);
 	}
-	for (size_t i = 0; i < rn.res.nvg; i++) {
-		free(rn.res.vg[i].kind);
-		free(rn.res.vg[i].what);
-		free(rn.res.vg[i].stack);
-	}
-	free(rn.res.vg);
+	vgxml_free_findings(rn.res.vg, rn.res.nvg);
 	free(rn.res.cases);
 	free(rn.done);
 	free(rn.overlapped);

@@ -5,7 +5,9 @@
  * waitpid(WNOHANG) by whoever asks (spawn_poll, the readiness loop, stop),
  * so there is no SIGCHLD handler to fight the runner for.  When a death is
  * found, the output pipe is drained first: everything the server wrote
- * before dying is then in the ring, so a crash report has its last words. */
+ * before dying is then in the ring, so a crash report has its last words.
+ *
+ * fork+execve rather than posix_spawn: <spawn.h> is this header's name. */
 #include "spawn.h"
 
 #include <arpa/inet.h>
@@ -17,11 +19,10 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -53,12 +54,13 @@ struct spawn {
 	pthread_mutex_t life;   /* serialises restart and stop */
 	char cmd[SPAWN_CMD_MAX + 8]; /* "exec " + the filled template */
 	bool valgrind;
-	char *vg_dir, *vg_xml_arg;
 	char vg_path[4096];     /* valgrind, found in $PATH */
+	char *vg_argv[VGXML_ARGV_MAX], *vg_xml_arg, *vg_dir;
+	int vg_argc;
 	unsigned port;
 	int slot;               /* index in g_pgid */
 	pid_t pid;              /* 0: none running */
-	bool starting;          /* the readiness loop reaps; spawn_poll keeps off */
+	bool busy;              /* restart/stop reap themselves; spawn_poll keeps off */
 	unsigned generation;
 	long *pids;             /* every server started: each must leave XML */
 	size_t npids;
@@ -69,13 +71,14 @@ struct spawn {
 };
 
 /* Process groups of the running servers, read by spawn_kill_now in a
- * signal handler: plain sig_atomic_t stores and loads, no lock there. */
-static volatile sig_atomic_t g_pgid[SPAWN_MAX_LIVE];
+ * signal handler and from any thread: lock-free atomics are safe for both
+ * (C11 7.14.1.1), where a mutex or a plain sig_atomic_t is not. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "spawn_kill_now needs lock-free atomic_int");
+static atomic_int g_pgid[SPAWN_MAX_LIVE];
 static bool g_slot_used[SPAWN_MAX_LIVE];
+/* Guards the slots, and makes "pipe() then FD_CLOEXEC" atomic with
+ * respect to our own fork, so no server inherits a half-made fd. */
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
-
-/* Creating an fd and setting FD_CLOEXEC is two steps with pipe(); g_mu
- * also covers fork so no child of ours inherits a half-made fd. */
 
 /* ---- small helpers ---- */
 
@@ -84,29 +87,6 @@ static long now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-/* Appends to a message already in err (separated by "; "). */
-static void err_append(char *err, size_t errsz, const char *fmt, ...)
-{
-	size_t used = strnlen(err, errsz);
-	if (errsz == 0 || used + 3 >= errsz)
-		return;
-	if (used > 0) {
-		memcpy(err + used, "; ", 3);
-		used += 2;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err + used, errsz - used, fmt, ap);
-	va_end(ap);
 }
 
 static const char *signal_name(int sig)
@@ -150,8 +130,7 @@ static void ring_push(struct ring *r)
 		r->curlen += sizeof CUT_MARK - 1;
 	}
 	r->cur[r->curlen] = '\0';
-	unsigned at = (r->first + r->n) % SPAWN_RING_LINES;
-	memcpy(r->line[at], r->cur, r->curlen + 1);
+	memcpy(r->line[(r->first + r->n) % SPAWN_RING_LINES], r->cur, r->curlen + 1);
 	if (r->n == SPAWN_RING_LINES)
 		r->first = (r->first + 1) % SPAWN_RING_LINES;
 	else
@@ -165,16 +144,14 @@ static void ring_feed(struct ring *r, const char *buf, size_t len)
 	const size_t room = SPAWN_LINE_MAX - (sizeof CUT_MARK - 1);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
-		if (c == '\n') {
+		if (c == '\n')
 			ring_push(r);
-		} else if (c == '\r') {
+		else if (c == '\r')
 			continue; /* CR LF endings */
-		} else if (r->curlen < room) {
-			/* Control bytes would garble a terminal or a report. */
+		else if (r->curlen < room) /* control bytes would garble a report */
 			r->cur[r->curlen++] = c < 0x20 && c != '\t' ? '?' : (char)c;
-		} else {
+		else
 			r->cut = true;
-		}
 	}
 }
 
@@ -214,6 +191,9 @@ static size_t drain_locked(struct spawn *sp)
 	return total;
 }
 
+/* Keeps the pipe empty so a chatty server never blocks on write.  We hold
+ * the write end too (for restarts), so the pipe never reports EOF: the
+ * wake pipe ends the thread. */
 static void *reader_main(void *arg)
 {
 	struct spawn *sp = arg;
@@ -231,10 +211,7 @@ static void *reader_main(void *arg)
 		if (got == 0 && (pf[0].revents & (POLLERR | POLLHUP | POLLNVAL)))
 			break;
 	}
-	pthread_mutex_lock(&sp->mu);
-	drain_locked(sp);
-	pthread_mutex_unlock(&sp->mu);
-	return NULL;
+	return NULL; /* what a dead server wrote was drained when it was reaped */
 }
 
 /* ---- command template ---- */
@@ -257,14 +234,43 @@ static bool put_password(char *out, size_t outsz, size_t *o, const char *pw)
 	if (n > 0 && strspn(pw, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				"0123456789_@%+=:,./-") == n)
 		return put(out, outsz, o, pw, n);
-	if (!put(out, outsz, o, "'", 1))
-		return false;
-	for (const char *s = pw; *s; s++) {
-		bool ok = *s == '\'' ? put(out, outsz, o, "'\\''", 4) : put(out, outsz, o, s, 1);
-		if (!ok)
-			return false;
+	bool ok = put(out, outsz, o, "'", 1);
+	for (const char *s = pw; ok && *s; s++)
+		ok = *s == '\'' ? put(out, outsz, o, "'\\''", 4) : put(out, outsz, o, s, 1);
+	return ok && put(out, outsz, o, "'", 1);
+}
+
+/* Fills the {name} at *s (a '{' not followed by '{') and moves *s past it. */
+static int fill_one(const char *tmpl, const char **s, unsigned port, const char *password,
+		    char *out, size_t outsz, size_t *o, char *err, size_t errsz)
+{
+	const char *name = *s + 1, *end = strchr(name, '}');
+	size_t col = (size_t)(*s - tmpl) + 1, nl = end ? (size_t)(end - name) : 0;
+	char num[16];
+	bool ok;
+	if (!end) {
+		snprintf(err, errsz, "--spawn: unterminated '{' at column %zu (write {{ for a "
+				     "literal brace)", col);
+		return -1;
 	}
-	return put(out, outsz, o, "'", 1);
+	if (nl == 4 && memcmp(name, "port", 4) == 0) {
+		snprintf(num, sizeof num, "%u", port);
+		ok = put(out, outsz, o, num, strlen(num));
+	} else if (nl == 8 && memcmp(name, "password", 8) == 0) {
+		if (!password) {
+			snprintf(err, errsz, "--spawn: {password} at column %zu but no --password "
+					     "given", col);
+			return -1;
+		}
+		ok = put_password(out, outsz, o, password);
+	} else {
+		snprintf(err, errsz, "--spawn: unknown placeholder {%.*s} at column %zu (known: "
+				     "{port} {password}; {{ is a literal brace)",
+			 (int)(nl > 40 ? 40 : nl), name, col);
+		return -1;
+	}
+	*s = end + 1;
+	return ok ? 0 : 1;
 }
 
 int spawn_fill_template(const char *tmpl, unsigned port, const char *password, char *out,
@@ -277,36 +283,14 @@ int spawn_fill_template(const char *tmpl, unsigned port, const char *password, c
 	}
 	out[0] = '\0';
 	for (const char *s = tmpl; *s;) {
-		const char *end = s[0] == '{' && s[1] != '{' ? strchr(s, '}') : NULL;
-		size_t col = (size_t)(s - tmpl) + 1, nl = end ? (size_t)(end - s - 1) : 0;
-		char num[16];
-		bool ok;
-		if (s[0] != '{' || s[1] == '{') { /* "{{" is one literal '{' */
-			ok = put(out, outsz, &o, s, 1);
+		int rc = 0;
+		if (s[0] != '{' || s[1] == '{') { /* "{{" is a literal '{' */
+			rc = put(out, outsz, &o, s, 1) ? 0 : 1;
 			s += s[0] == '{' ? 2 : 1;
-			goto next;
-		}
-		if (!end) {
-			snprintf(err, errsz, "--spawn: unterminated '{' at column %zu (write {{ for "
-					     "a literal brace)", col);
+		} else if ((rc = fill_one(tmpl, &s, port, password, out, outsz, &o, err, errsz)) < 0) {
 			return -1;
 		}
-		if (nl == 4 && memcmp(s + 1, "port", 4) == 0) {
-			snprintf(num, sizeof num, "%u", port);
-			ok = put(out, outsz, &o, num, strlen(num));
-		} else if (nl == 8 && memcmp(s + 1, "password", 8) == 0 && password) {
-			ok = put_password(out, outsz, &o, password);
-		} else {
-			snprintf(err, errsz, nl == 8 && memcmp(s + 1, "password", 8) == 0
-				 ? "--spawn: {password} at column %2$zu but no --password given"
-				 : "--spawn: unknown placeholder {%1$.*3$s} at column %2$zu (known: "
-				   "{port} {password}; {{ is a literal brace)",
-				 s + 1, col, (int)(nl > 40 ? 40 : nl));
-			return -1;
-		}
-		s = end + 1;
-	next:
-		if (!ok) {
+		if (rc > 0) {
 			snprintf(err, errsz, "--spawn: command longer than %zu bytes", outsz - 1);
 			return -1;
 		}
@@ -384,9 +368,8 @@ static void note_death_locked(struct spawn *sp)
 {
 	drain_locked(sp);
 	/* Helpers it forked may still hold the port: they go with it. */
-	if (g_pgid[sp->slot] > 0)
-		kill(-(pid_t)g_pgid[sp->slot], SIGKILL);
-	g_pgid[sp->slot] = 0;
+	kill(-sp->pid, SIGKILL);
+	atomic_store(&g_pgid[sp->slot], 0);
 	sp->pid = 0;
 	sp->generation++;
 }
@@ -408,35 +391,55 @@ static int reap_locked(struct spawn *sp, int *status)
 	return 1;
 }
 
-/* SIGKILL to the group and wait for it; caller holds mu. */
-static int kill_reap_locked(struct spawn *sp)
+/* 1 (ex filled: status and output tail) if the server has died; else
+ * sends it sig (0: none), under the lock so the pid cannot be reaped and
+ * reused in between. */
+static int reap_or_signal(struct spawn *sp, struct spawn_exit *ex, int sig)
 {
 	int status = -1;
-	if (sp->pid <= 0)
-		return status;
-	kill(-sp->pid, SIGKILL);
-	while (waitpid(sp->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	note_death_locked(sp);
-	return status;
+	pthread_mutex_lock(&sp->mu);
+	int dead = reap_locked(sp, &status);
+	if (dead)
+		fill_exit(sp, status, ex);
+	else if (sig && sp->pid > 0)
+		kill(-sp->pid, sig);
+	pthread_mutex_unlock(&sp->mu);
+	return dead;
 }
 
-/* The highest fd open (before a fork), for the child to close up to. */
+/* SIGKILL to the group and wait for it (quick: SIGKILL cannot be caught);
+ * ex, when not NULL, gets the status and the output tail. */
+static void kill_reap(struct spawn *sp, struct spawn_exit *ex)
+{
+	int status = -1;
+	pthread_mutex_lock(&sp->mu);
+	if (sp->pid > 0) {
+		kill(-sp->pid, SIGKILL);
+		while (waitpid(sp->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		note_death_locked(sp);
+	}
+	if (ex)
+		fill_exit(sp, status, ex);
+	pthread_mutex_unlock(&sp->mu);
+}
+
+/* The highest fd open now (before a fork), for the child to close up to. */
 static int highest_fd(void)
 {
 	int max = 2;
 	DIR *d = opendir("/proc/self/fd");
+	if (!d) { /* no /proc: every fd the limit allows */
+		long m = sysconf(_SC_OPEN_MAX);
+		return m > 0 && m <= 65536 ? (int)m - 1 : 65535;
+	}
 	struct dirent *de;
-	while (d && (de = readdir(d))) {
+	while ((de = readdir(d))) {
 		long fd = strtol(de->d_name, NULL, 10);
 		if (fd > max && fd < INT_MAX)
 			max = (int)fd;
 	}
-	if (d)
-		closedir(d);
-	struct rlimit rl;
-	if (!d && getrlimit(RLIMIT_NOFILE, &rl) == 0) /* no /proc: every possible fd */
-		max = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 65536 ? 65536 : (int)rl.rlim_cur;
+	closedir(d);
 	return max;
 }
 
@@ -473,19 +476,10 @@ static void child_exec(const char *path, char *const argv[], int out_wr, int max
 
 static int launch_locked(struct spawn *sp, char *err, size_t errsz)
 {
-	char *argv[20];
+	char *argv[VGXML_ARGV_MAX + 4];
 	size_t k = 0;
-	if (sp->valgrind) {
-		static const char *const vg_opts[] = {
-			"valgrind", "--tool=memcheck", "--leak-check=full",
-			"--show-leak-kinds=definite,indirect,possible",
-			"--errors-for-leak-kinds=definite,indirect,possible", "--track-fds=no",
-			"--xml=yes", "--trace-children=yes",
-			"--trace-children-skip=*/sh,*/bash,*/dash"};
-		for (size_t i = 0; i < sizeof vg_opts / sizeof vg_opts[0]; i++)
-			argv[k++] = (char *)vg_opts[i];
-		argv[k++] = sp->vg_xml_arg;
-	}
+	for (int i = 0; sp->valgrind && i < sp->vg_argc; i++)
+		argv[k++] = sp->vg_argv[i];
 	argv[k++] = (char *)"/bin/sh";
 	argv[k++] = (char *)"-c";
 	argv[k++] = sp->cmd;
@@ -506,41 +500,20 @@ static int launch_locked(struct spawn *sp, char *err, size_t errsz)
 		snprintf(err, errsz, "cannot start the server: fork: %s", strerror(errno));
 		return -1;
 	}
-	setpgid(pid, pid); /* also here: a kill(-pid) right after fork must find the group */
+	setpgid(pid, pid); /* here too: a kill(-pid) right after fork must find the group */
 	sp->pids[sp->npids++] = pid;
 	sp->pid = pid;
-	g_pgid[sp->slot] = pid;
+	atomic_store(&g_pgid[sp->slot], pid);
 	return 0;
-}
-
-/* Finds an executable in $PATH, as execvp would, before any fork. */
-static int find_in_path(const char *name, char *out, size_t outsz)
-{
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	while (*path) {
-		size_t l = strcspn(path, ":");
-		int n = snprintf(out, outsz, "%.*s/%s", (int)l, l ? path : ".", name);
-		if (n > 0 && (size_t)n < outsz && access(out, X_OK) == 0)
-			return 0;
-		path += l + (path[l] == ':');
-	}
-	return -1;
 }
 
 /* Probes until the port accepts, the server dies, or timeout_ms pass. */
 static int wait_ready(struct spawn *sp, long timeout_ms, char *err, size_t errsz)
 {
 	long deadline = now_ms() + timeout_ms;
+	struct spawn_exit ex;
 	for (;;) {
-		struct spawn_exit ex;
-		int status = 0, dead;
-		pthread_mutex_lock(&sp->mu);
-		if ((dead = reap_locked(sp, &status)))
-			fill_exit(sp, status, &ex);
-		pthread_mutex_unlock(&sp->mu);
-		if (dead) {
+		if (reap_or_signal(sp, &ex, 0)) {
 			snprintf(err, errsz, "the server %s before accepting connections on "
 					     "127.0.0.1:%u; its last output:\n%s",
 				 ex.status, sp->port, ex.tail[0] ? ex.tail : "(none)");
@@ -548,74 +521,108 @@ static int wait_ready(struct spawn *sp, long timeout_ms, char *err, size_t errsz
 		}
 		if (probe(sp->port))
 			return 0;
-		if (now_ms() >= deadline) {
-			pthread_mutex_lock(&sp->mu);
-			kill_reap_locked(sp);
-			ring_tail(&sp->ring, SPAWN_TAIL_LINES, ex.tail, sizeof ex.tail);
-			pthread_mutex_unlock(&sp->mu);
-			snprintf(err, errsz, "the server did not accept connections on 127.0.0.1:%u "
-					     "within %ld s (killed); its last output:\n%s",
-				 sp->port, timeout_ms / 1000, ex.tail[0] ? ex.tail : "(none)");
-			return -1;
-		}
-		sleep_ms(PROBE_INTERVAL_MS);
+		if (now_ms() >= deadline)
+			break;
+		poll(NULL, 0, PROBE_INTERVAL_MS); /* a probe period, not a sync sleep */
 	}
+	kill_reap(sp, &ex);
+	snprintf(err, errsz, "the server did not accept connections on 127.0.0.1:%u within %ld s "
+			     "(killed); its last output:\n%s",
+		 sp->port, timeout_ms / 1000, ex.tail[0] ? ex.tail : "(none)");
+	return -1;
 }
 
 /* Starts a server and waits for it; the caller holds life. */
 static int start_and_wait(struct spawn *sp, char *err, size_t errsz)
 {
 	pthread_mutex_lock(&sp->mu);
-	sp->starting = true;
+	sp->busy = true;
 	int rc = launch_locked(sp, err, errsz);
 	pthread_mutex_unlock(&sp->mu);
 	if (rc == 0)
 		rc = wait_ready(sp, sp->valgrind ? SPAWN_READY_VG_MS : SPAWN_READY_MS, err, errsz);
 	pthread_mutex_lock(&sp->mu);
-	sp->starting = false;
+	sp->busy = false;
 	pthread_mutex_unlock(&sp->mu);
 	return rc;
 }
 
+/* SIGTERM, then wait; SIGKILL after the timeout.  Caller holds life;
+ * err is empty (its message is the first). */
+static int stop_process(struct spawn *sp, char *err, size_t errsz)
+{
+	struct spawn_exit ex;
+	pthread_mutex_lock(&sp->mu);
+	sp->busy = true; /* from now on only this function reaps */
+	pid_t pid = sp->pid;
+	pthread_mutex_unlock(&sp->mu);
+	if (pid <= 0)
+		return 0;
+	if (reap_or_signal(sp, &ex, SIGTERM)) {
+		snprintf(err, errsz, "the server had %s; its last output:\n%s", ex.status, ex.tail);
+		return -1;
+	}
+	long limit = sp->valgrind ? SPAWN_STOP_VG_MS : SPAWN_STOP_MS;
+	long t0 = now_ms(), resent = t0;
+	int dead = 0;
+	while (!dead && now_ms() - t0 < limit) {
+		poll(NULL, 0, STOP_POLL_MS);
+		/* Valgrind (3.19) can lose a signal that arrives just as a
+		 * blocking syscall returns, e.g. the accept() of our readiness
+		 * probe: repeat it.  It also rescues a server whose handler
+		 * races its own check-then-block loop, which Valgrind's signal
+		 * timing makes likely.  Repeats during the leak check are
+		 * harmless: Valgrind no longer delivers them then. */
+		bool again = sp->valgrind && now_ms() - resent >= VG_TERM_REPEAT_MS;
+		if (again)
+			resent = now_ms();
+		dead = reap_or_signal(sp, &ex, again ? SIGTERM : 0);
+	}
+	if (!dead) {
+		kill_reap(sp, NULL);
+		snprintf(err, errsz, "the server did not exit within %ld s of SIGTERM: killed",
+			 limit / 1000);
+		return -1;
+	}
+	if (ex.signaled && ex.sig != SIGTERM) {
+		snprintf(err, errsz, "the server was %s while stopping; its last output:\n%s",
+			 ex.status, ex.tail);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- set-up and tear-down ---- */
 
-static int cloexec_pipe(int fds[2], bool nonblock_read)
+static int cloexec_pipe(int *rd, int *wr)
 {
+	int fds[2];
 	pthread_mutex_lock(&g_mu);
 	int rc = pipe(fds);
 	if (rc == 0) {
 		fcntl(fds[0], F_SETFD, FD_CLOEXEC);
 		fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-		if (nonblock_read)
-			fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+		*rd = fds[0];
+		*wr = fds[1];
 	}
 	pthread_mutex_unlock(&g_mu);
 	return rc;
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
 }
 
 /* Stops the reader thread, closes fds, frees sp (no process may run). */
 static void destroy(struct spawn *sp)
 {
 	if (sp->reader_on) {
-		ssize_t w;
-		do
-			w = write(sp->wake_wr, "x", 1);
-		while (w < 0 && errno == EINTR);
+		while (write(sp->wake_wr, "x", 1) < 0 && errno == EINTR)
+			;
 		pthread_join(sp->reader, NULL);
 	}
-	close_fd(&sp->out_rd);
-	close_fd(&sp->out_wr);
-	close_fd(&sp->wake_rd);
-	close_fd(&sp->wake_wr);
+	int *fds[] = {&sp->out_rd, &sp->out_wr, &sp->wake_rd, &sp->wake_wr};
+	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+		if (*fds[i] >= 0)
+			close(*fds[i]);
 	pthread_mutex_lock(&g_mu);
-	g_pgid[sp->slot] = 0;
+	atomic_store(&g_pgid[sp->slot], 0);
 	g_slot_used[sp->slot] = false;
 	pthread_mutex_unlock(&g_mu);
 	pthread_mutex_destroy(&sp->mu);
@@ -624,19 +631,6 @@ static void destroy(struct spawn *sp)
 	free(sp->vg_dir);
 	free(sp->vg_xml_arg);
 	free(sp);
-}
-
-static int take_slot(void)
-{
-	int slot = -1;
-	pthread_mutex_lock(&g_mu);
-	for (int i = 0; i < SPAWN_MAX_LIVE && slot < 0; i++)
-		if (!g_slot_used[i]) {
-			g_slot_used[i] = true;
-			slot = i;
-		}
-	pthread_mutex_unlock(&g_mu);
-	return slot;
 }
 
 /* The reader thread blocks every signal: the runner's handlers and any
@@ -652,23 +646,19 @@ static int start_reader(struct spawn *sp)
 	return e;
 }
 
-static struct spawn *spawn_alloc(char *err, size_t errsz)
+static struct spawn *spawn_alloc(void)
 {
 	struct spawn *sp = calloc(1, sizeof *sp);
-	if (!sp) {
-		snprintf(err, errsz, "out of memory");
+	if (!sp)
 		return NULL;
-	}
-	sp->out_rd = sp->out_wr = sp->wake_rd = sp->wake_wr = -1;
+	sp->out_rd = sp->out_wr = sp->wake_rd = sp->wake_wr = sp->slot = -1;
 	pthread_mutex_init(&sp->mu, NULL);
 	pthread_mutex_init(&sp->life, NULL);
-	if ((sp->slot = take_slot()) < 0) {
-		snprintf(err, errsz, "more than %d spawned servers at once", SPAWN_MAX_LIVE);
-		pthread_mutex_destroy(&sp->mu);
-		pthread_mutex_destroy(&sp->life);
-		free(sp);
-		return NULL;
-	}
+	pthread_mutex_lock(&g_mu);
+	for (int i = 0; i < SPAWN_MAX_LIVE && sp->slot < 0; i++)
+		if (!g_slot_used[i])
+			g_slot_used[sp->slot = i] = true;
+	pthread_mutex_unlock(&g_mu);
 	return sp;
 }
 
@@ -676,45 +666,35 @@ static struct spawn *spawn_alloc(char *err, size_t errsz)
 static int spawn_setup(struct spawn *sp, const char *tmpl, const char *password,
 		       const char *vg_dir, char *err, size_t errsz)
 {
-	int fds[2];
-	memcpy(sp->cmd, "exec ", 5);
+	if (sp->slot < 0) {
+		snprintf(err, errsz, "more than %d spawned servers at once", SPAWN_MAX_LIVE);
+		return -1;
+	}
+	memcpy(sp->cmd, "exec ", 5); /* the shell's pid becomes the server's */
 	if (pick_port(&sp->port, err, errsz) < 0 ||
 	    spawn_fill_template(tmpl, sp->port, password, sp->cmd + 5, sizeof sp->cmd - 5, err,
 				errsz) < 0)
 		return -1;
 	if (sp->valgrind) {
-		if (!vg_dir || !vg_dir[0]) {
-			snprintf(err, errsz, "--valgrind needs a directory for its XML");
-			return -1;
-		}
-		if (find_in_path("valgrind", sp->vg_path, sizeof sp->vg_path) < 0) {
-			snprintf(err, errsz, "--valgrind: valgrind is not in PATH (Debian: apt-get "
-					     "install valgrind)");
-			return -1;
-		}
-		if (vgxml_dir_prepare(vg_dir, err, errsz) < 0)
-			return -1;
-		sp->vg_dir = strdup(vg_dir);
-		sp->vg_xml_arg = vgxml_file_arg(vg_dir);
-		if (!sp->vg_dir || !sp->vg_xml_arg) {
-			snprintf(err, errsz, "out of memory");
+		sp->vg_argc = vgxml_prepare(vg_dir, sp->vg_path, sizeof sp->vg_path, sp->vg_argv,
+					    &sp->vg_xml_arg, err, errsz);
+		if (sp->vg_argc < 0 || !(sp->vg_dir = strdup(vg_dir))) {
+			if (sp->vg_argc >= 0)
+				snprintf(err, errsz, "out of memory");
 			return -1;
 		}
 	}
-	if (cloexec_pipe(fds, true) < 0)
-		goto fail;
-	sp->out_rd = fds[0];
-	sp->out_wr = fds[1];
-	if (cloexec_pipe(fds, false) < 0)
-		goto fail;
-	sp->wake_rd = fds[0];
-	sp->wake_wr = fds[1];
-	if ((errno = start_reader(sp)) != 0)
-		goto fail;
-	return 0;
-fail:
-	snprintf(err, errsz, "cannot set up the server's output pipe: %s", strerror(errno));
-	return -1;
+	int e = 0;
+	if (cloexec_pipe(&sp->out_rd, &sp->out_wr) < 0 ||
+	    cloexec_pipe(&sp->wake_rd, &sp->wake_wr) < 0)
+		e = errno;
+	else if (fcntl(sp->out_rd, F_SETFL, O_NONBLOCK) < 0) /* drains stop at "empty" */
+		e = errno;
+	else
+		e = start_reader(sp);
+	if (e)
+		snprintf(err, errsz, "cannot set up the server's output pipe: %s", strerror(e));
+	return e ? -1 : 0;
 }
 
 /* ---- public API ---- */
@@ -722,15 +702,15 @@ fail:
 struct spawn *spawn_start(const char *cmd_template, const char *password, bool valgrind,
 			  const char *vg_dir, unsigned *port_out, char *err, size_t errsz)
 {
-	struct spawn *sp = spawn_alloc(err, errsz);
-	if (!sp)
+	struct spawn *sp = spawn_alloc();
+	if (!sp) {
+		snprintf(err, errsz, "out of memory");
 		return NULL;
+	}
 	sp->valgrind = valgrind;
 	if (spawn_setup(sp, cmd_template, password, vg_dir, err, errsz) < 0 ||
 	    start_and_wait(sp, err, errsz) < 0) {
-		pthread_mutex_lock(&sp->mu);
-		kill_reap_locked(sp);
-		pthread_mutex_unlock(&sp->mu);
+		kill_reap(sp, NULL);
 		destroy(sp);
 		return NULL;
 	}
@@ -743,7 +723,7 @@ int spawn_poll(struct spawn *sp, struct spawn_exit *ex)
 {
 	int status = 0, dead = 0;
 	pthread_mutex_lock(&sp->mu);
-	if (!sp->starting && (dead = reap_locked(sp, &status)))
+	if (!sp->busy && (dead = reap_locked(sp, &status)))
 		fill_exit(sp, status, ex);
 	pthread_mutex_unlock(&sp->mu);
 	return dead;
@@ -763,68 +743,11 @@ unsigned spawn_generation(const struct spawn *sp)
 int spawn_restart(struct spawn *sp, char *err, size_t errsz)
 {
 	pthread_mutex_lock(&sp->life);
-	pthread_mutex_lock(&sp->mu);
-	int status;
-	if (sp->pid > 0 && !reap_locked(sp, &status))
-		kill_reap_locked(sp); /* alive but unusable (hung): replace it */
-	pthread_mutex_unlock(&sp->mu);
+	struct spawn_exit ex;
+	if (!reap_or_signal(sp, &ex, 0))
+		kill_reap(sp, NULL); /* alive but unusable (hung): replace it */
 	int rc = start_and_wait(sp, err, errsz);
 	pthread_mutex_unlock(&sp->life);
-	return rc;
-}
-
-/* SIGTERM, then wait; SIGKILL after the timeout.  Caller holds life. */
-static int stop_process(struct spawn *sp, char *err, size_t errsz)
-{
-	int status = 0, rc = 0;
-	struct spawn_exit ex;
-	pthread_mutex_lock(&sp->mu);
-	if (sp->pid <= 0) {
-		pthread_mutex_unlock(&sp->mu);
-		return 0;
-	}
-	if (reap_locked(sp, &status)) {
-		fill_exit(sp, status, &ex);
-		pthread_mutex_unlock(&sp->mu);
-		err_append(err, errsz, "the server had already %s; its last output:\n%s", ex.status,
-			   ex.tail);
-		return -1;
-	}
-	kill(-sp->pid, SIGTERM);
-	pthread_mutex_unlock(&sp->mu);
-	long limit = sp->valgrind ? SPAWN_STOP_VG_MS : SPAWN_STOP_MS;
-	long t0 = now_ms(), deadline = t0 + limit, resent = t0;
-	int dead = 0;
-	while (!dead && now_ms() < deadline) {
-		sleep_ms(STOP_POLL_MS);
-		pthread_mutex_lock(&sp->mu);
-		dead = reap_locked(sp, &status);
-		/* Valgrind (3.19) can lose a signal that arrives just as a
-		 * blocking syscall returns, e.g. the accept() of our readiness
-		 * probe: repeat it.  This also rescues a server whose handler
-		 * races its own check-then-block loop, which Valgrind's signal
-		 * timing makes likely. */
-		if (!dead && sp->valgrind && now_ms() - resent >= VG_TERM_REPEAT_MS) {
-			kill(-sp->pid, SIGTERM);
-			resent = now_ms();
-		}
-		pthread_mutex_unlock(&sp->mu);
-	}
-	if (!dead) {
-		pthread_mutex_lock(&sp->mu);
-		kill_reap_locked(sp);
-		pthread_mutex_unlock(&sp->mu);
-		err_append(err, errsz, "the server did not exit within %ld s of SIGTERM: killed",
-			   limit / 1000);
-		rc = -1;
-	} else if (status != -1 && WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM) {
-		pthread_mutex_lock(&sp->mu);
-		fill_exit(sp, status, &ex);
-		pthread_mutex_unlock(&sp->mu);
-		err_append(err, errsz, "the server was %s while stopping; its last output:\n%s",
-			   ex.status, ex.tail);
-		rc = -1;
-	}
 	return rc;
 }
 
@@ -846,17 +769,15 @@ int spawn_stop(struct spawn *sp, struct run_result *r, char *err, size_t errsz)
 
 void spawn_kill_now(struct spawn *sp)
 {
-	if (!sp)
-		return;
-	pid_t g = (pid_t)g_pgid[sp->slot];
+	pid_t g = sp ? atomic_load(&g_pgid[sp->slot]) : 0; /* once: it may turn 0 */
 	if (g > 0)
-		kill(-g, SIGKILL);
+		kill(-g, SIGKILL); /* never kill(0): that is our own group */
 }
 
 void spawn_kill_all_now(void)
 {
 	for (int i = 0; i < SPAWN_MAX_LIVE; i++) {
-		pid_t g = (pid_t)g_pgid[i];
+		pid_t g = atomic_load(&g_pgid[i]);
 		if (g > 0)
 			kill(-g, SIGKILL);
 	}

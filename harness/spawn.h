@@ -8,20 +8,26 @@
  * password is inserted verbatim when it is made of shell-safe characters and
  * single-quoted otherwise, so write {password} unquoted.
  *
- * The server runs in its own process group, stdin from /dev/null, stdout and
- * stderr into one pipe that a background thread keeps draining into a ring
- * of the last SPAWN_RING_LINES lines, so a chatty server never blocks.
+ * The server runs in its own process group, with default signal handling,
+ * stdin from /dev/null, stdout and stderr into one pipe that a background
+ * thread keeps draining into a ring of the last SPAWN_RING_LINES lines (so
+ * a chatty server never blocks), and no other fd of ours: not even ones the
+ * harness inherited without FD_CLOEXEC.  It must stay in the foreground (a
+ * server that daemonizes looks like one that exited).
  *
  * Under --valgrind the command line is
  *   valgrind --tool=memcheck ... --xml=yes --xml-file=DIR/vg.%p.xml
  *            --trace-children=yes /bin/sh -c 'exec CMD'
  * The shell's own Valgrind instance never reports: `exec` keeps the pid, and
  * the instance that follows the exec rewrites vg.PID.xml with the server's
- * output.  Shells the server itself runs (system(3)) are skipped.
+ * output.  Shells the server itself runs (system(3)) are skipped.  A
+ * server killed by a signal also yields a FatalSignal finding with the
+ * stack where it died; the SIGTERM of spawn_stop does not.
  *
  * Threads: spawn_poll, spawn_generation and spawn_kill_now may be called
  * from any thread; spawn_restart and spawn_stop are serialised internally
- * (a second caller waits for the first). */
+ * (a second caller waits for the first), and while one runs spawn_poll
+ * reports nothing (they reap the server themselves). */
 #ifndef IRCSPEC_SPAWN_H
 #define IRCSPEC_SPAWN_H
 

@@ -1,4 +1,5 @@
-/* vgxml.c - a small, tolerant reader of Valgrind's XML protocol 4.
+/* vgxml.c - Valgrind's side of --valgrind: its command line, a small and
+ * tolerant reader of its XML protocol 4, and the vg.PID.xml files.
  *
  * Valgrind writes one element per line, no attributes, and escapes text
  * with the five XML entities, so a tag scanner over (buf, len) is enough:
@@ -37,7 +38,7 @@ struct vgp {
 	bool in_item, is_signal; /* inside <error> or <fatal_signal> */
 	int item_depth;          /* depth of that element */
 	char kind[64], what[VGXML_TEXT_MAX], aux[VGXML_TEXT_MAX];
-	char signame[32], signo[16];
+	char signame[32], signo[16], event[128], siaddr[32];
 	char stack[VGXML_STACK_MAX];
 	size_t slen;
 	int nstacks;
@@ -210,8 +211,12 @@ static bool is(const struct vgp *p, int depth_index, const char *name)
 static void stack_append(struct vgp *p, const char *s)
 {
 	size_t l = strlen(s);
-	if (p->slen + l + 1 > sizeof p->stack)
-		return; /* the top of a stack is what matters; the rest is cut */
+	if (p->slen + l + 1 > sizeof p->stack) {
+		/* The top of a stack is what matters: the rest is cut, and
+		 * nothing shorter may slip in after the cut. */
+		p->slen = sizeof p->stack - 1;
+		return;
+	}
 	memcpy(p->stack + p->slen, s, l + 1);
 	p->slen += l;
 }
@@ -240,17 +245,33 @@ static char *dup_or_oom(struct vgp *p, const char *s)
 	return d;
 }
 
+/* An <auxwhat> ends up as a line of the stack text, after the frames it
+ * follows, as in Valgrind's text output ("Address 0x0 is not stack'd"). */
+static void aux_flush(struct vgp *p)
+{
+	if (p->aux[0]) {
+		stack_append(p, p->aux);
+		stack_append(p, "\n");
+		p->aux[0] = '\0';
+	}
+}
+
 static void item_done(struct vgp *p)
 {
 	p->in_item = false;
+	aux_flush(p);
 	if (*p->n >= VGXML_MAX_FINDINGS) {
 		p->dropped++;
 		return;
 	}
 	char what[VGXML_TEXT_MAX + 64];
+	char detail[192] = ""; /* e.g. " (Access not within mapped region at 0x0)" */
+	if (p->event[0])
+		snprintf(detail, sizeof detail, " (%s%s%s)", p->event, p->siaddr[0] ? " at " : "",
+			 p->siaddr);
 	if (p->is_signal)
-		snprintf(what, sizeof what, "%s (signal %s): the process was terminated",
-			 p->signame[0] ? p->signame : "?", p->signo[0] ? p->signo : "?");
+		snprintf(what, sizeof what, "%s (signal %s): the process was terminated%s",
+			 p->signame[0] ? p->signame : "?", p->signo[0] ? p->signo : "?", detail);
 	else
 		snprintf(what, sizeof what, "%s", p->what[0] ? p->what : "(no description)");
 	struct vg_finding f = {
@@ -277,6 +298,7 @@ static void item_start(struct vgp *p, bool is_signal)
 	p->is_signal = is_signal;
 	p->item_depth = p->depth;
 	p->kind[0] = p->what[0] = p->aux[0] = p->signame[0] = p->signo[0] = '\0';
+	p->event[0] = p->siaddr[0] = '\0';
 	p->stack[0] = '\0';
 	p->slen = 0;
 	p->nstacks = 0;
@@ -300,11 +322,9 @@ static void on_open(struct vgp *p, const char *name)
 	else if (p->in_item && strcmp(name, "stack") == 0) {
 		/* A second stack is described by the <auxwhat> or <origin><what>
 		 * read just before it. */
-		if (p->nstacks++ > 0) {
-			stack_append(p, p->aux[0] ? p->aux : "(another stack)");
-			stack_append(p, "\n");
-			p->aux[0] = '\0';
-		}
+		if (p->nstacks++ > 0 && !p->aux[0])
+			stack_append(p, "(another stack)\n");
+		aux_flush(p);
 	} else if (p->in_item && strcmp(name, "frame") == 0)
 		memset(&p->fr, 0, sizeof p->fr);
 }
@@ -347,8 +367,13 @@ static void on_close(struct vgp *p, const char *name)
 		take_text(p, p->what, sizeof p->what);
 	else if ((rel == 1 && strcmp(name, "auxwhat") == 0) ||
 		 (rel == 2 && strcmp(name, "text") == 0 && is(p, d - 1, "xauxwhat")) ||
-		 (rel == 2 && strcmp(name, "what") == 0 && is(p, d - 1, "origin")))
+		 (rel == 2 && strcmp(name, "what") == 0 && is(p, d - 1, "origin"))) {
+		aux_flush(p); /* two in a row: both are kept */
 		take_text(p, p->aux, sizeof p->aux);
+	} else if (rel == 1 && strcmp(name, "event") == 0)
+		take_text(p, p->event, sizeof p->event);
+	else if (rel == 1 && strcmp(name, "siaddr") == 0)
+		take_text(p, p->siaddr, sizeof p->siaddr);
 	else if (rel == 1 && strcmp(name, "signame") == 0)
 		take_text(p, p->signame, sizeof p->signame);
 	else if (rel == 1 && strcmp(name, "signo") == 0)
@@ -552,7 +577,9 @@ static int list_vg_files(const char *dir, long *pids, size_t max, size_t *n)
 	return 0;
 }
 
-int vgxml_dir_prepare(const char *dir, char *err, size_t errsz)
+/* Creates dir if missing; removes the vg.PID.xml files of an earlier run,
+ * which would otherwise be read at stop as if they were ours. */
+static int dir_prepare(const char *dir, char *err, size_t errsz)
 {
 	long *old = calloc(VGXML_MAX_FILES, sizeof *old);
 	size_t n = 0;
@@ -575,7 +602,8 @@ int vgxml_dir_prepare(const char *dir, char *err, size_t errsz)
 	return rc;
 }
 
-char *vgxml_file_arg(const char *dir)
+/* "--xml-file=DIR/vg.%p.xml" (malloc'd). */
+static char *file_arg(const char *dir)
 {
 	size_t n = strlen(dir), o = 11;
 	char *s = malloc(2 * n + 32);
@@ -589,6 +617,55 @@ char *vgxml_file_arg(const char *dir)
 	}
 	memcpy(s + o, "/vg.%p.xml", 11);
 	return s;
+}
+
+/* Finds an executable in $PATH, as execvp would, before any fork. */
+static int find_in_path(const char *name, char *out, size_t outsz)
+{
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t l = strcspn(path, ":");
+		int n = snprintf(out, outsz, "%.*s/%s", (int)l, l ? path : ".", name);
+		if (n > 0 && (size_t)n < outsz && access(out, X_OK) == 0)
+			return 0;
+		path += l + (path[l] == ':');
+	}
+	return -1;
+}
+
+int vgxml_prepare(const char *dir, char *path, size_t pathsz, char **argv, char **xml_arg,
+		  char *err, size_t errsz)
+{
+	/* Leak kinds: what a server can fix.  "still reachable" is memory a
+	 * server may keep until exit by design, so it is not reported. */
+	static const char *const opts[] = {
+		"valgrind", "--tool=memcheck", "--leak-check=full",
+		"--show-leak-kinds=definite,indirect,possible",
+		"--errors-for-leak-kinds=definite,indirect,possible", "--track-fds=no", "--xml=yes",
+		"--trace-children=yes", "--trace-children-skip=*/sh,*/bash,*/dash"};
+	size_t n = sizeof opts / sizeof opts[0];
+	*xml_arg = NULL;
+	if (!dir || !dir[0]) {
+		snprintf(err, errsz, "--valgrind needs a directory for its XML");
+		return -1;
+	}
+	if (find_in_path("valgrind", path, pathsz) < 0) {
+		snprintf(err, errsz, "--valgrind: valgrind is not in PATH (Debian: apt-get install "
+				     "valgrind)");
+		return -1;
+	}
+	if (dir_prepare(dir, err, errsz) < 0)
+		return -1;
+	if (!(*xml_arg = file_arg(dir))) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		argv[i] = (char *)opts[i];
+	argv[n] = *xml_arg;
+	return (int)n + 1;
 }
 
 /* Appends to a message already in err (separated by "; "). */

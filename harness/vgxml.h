@@ -41,13 +41,15 @@ int vgxml_parse_file(const char *path, struct vg_finding **v, size_t *n, char *e
 /* Frees n findings and the array. */
 void vgxml_free_findings(struct vg_finding *v, size_t n);
 
-/* Creates dir (one level) if missing and removes the vg.PID.xml files an
- * earlier run left there.  Returns 0, or -1 with err. */
-int vgxml_dir_prepare(const char *dir, char *err, size_t errsz);
+#define VGXML_ARGV_MAX 12 /* valgrind's own argv entries, before the command */
 
-/* Valgrind's "--xml-file=DIR/vg.%p.xml" argument (malloc'd; NULL if out of
- * memory), a '%' in DIR doubled so Valgrind keeps it. */
-char *vgxml_file_arg(const char *dir);
+/* Prepares a run under Valgrind whose XML goes to dir/vg.PID.xml: creates
+ * dir if missing and removes the vg.*.xml an earlier run left there, finds
+ * valgrind in $PATH (into path), and fills argv[0..n) with valgrind and its
+ * options (static strings and *xml_arg, malloc'd: the caller frees it).
+ * Returns n (at most VGXML_ARGV_MAX), or -1 with a message in err. */
+int vgxml_prepare(const char *dir, char *path, size_t pathsz, char **argv, char **xml_arg,
+		  char *err, size_t errsz);
 
 /* Reads every vg.PID.xml in dir (by pid order) and appends the findings to
  * r->vg / r->nvg, except a FatalSignal SIGTERM (the harness's own stop).
