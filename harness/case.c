@@ -222,9 +222,14 @@ static int parse_header(struct parser *p, const char *key, char *val)
 			return fail(p, "clients: given twice");
 		return parse_clients(p, val);
 	} else if (strcmp(key, "requires") == 0) {
-		if (strcmp(val, "oper") != 0)
-			return fail(p, "requires: only 'oper' is known, not '%s'", val);
-		c->needs_oper = true;
+		for (char *t = strtok(val, " \t,"); t; t = strtok(NULL, " \t,")) {
+			if (strcmp(t, "oper") == 0)
+				c->needs_oper = true;
+			else if (strcmp(t, "password") == 0)
+				c->needs_password = true;
+			else
+				return fail(p, "requires: 'oper' or 'password', not '%s'", t);
+		}
 	} else {
 		return fail(p, "unknown header '%s' (id, title, spec, level, tags, clients, "
 			       "requires)", key);

@@ -70,6 +70,7 @@ struct casefile {
 	char tags[CASE_MAX_TAGS][32];
 	unsigned ntags;
 	bool needs_oper;
+	bool needs_password;    /* requires: password */
 	bool robustness;        /* ends with the liveness probe */
 	struct case_client clients[CASE_MAX_CLIENTS];
 	unsigned nclients;

@@ -381,7 +381,10 @@ static int step_expect_none(struct runctx *x, const struct step *st)
 		for (unsigned i = 0; i < st->ntargets; i++)
 			target |= st->targets[i] == j;
 		if (!target && c->fd >= 0 && !c->eof && !c->wr_closed && x->cl[j].registered &&
-		    c->reading && sess_sync(&x->sess, j, sess_deadline(&x->sess, x->env->timeout_ms))) {
+		    c->reading && sess_sync(&x->sess, j, sess_deadline(&x->sess, x->env->timeout_ms)) &&
+		    !c->eof) {
+			/* A peer the server has just closed (after QUIT, KILL) has
+			 * nothing left to sync; any other failure is the case's. */
 			fail_step(x, st, NULL);
 			rc = -1;
 		}
@@ -568,6 +571,8 @@ void runner_run_case(struct run_env *env, const struct casefile *c, struct case_
 
 	if (c->needs_oper && !env->oper_name)
 		set_verdict(x, V_SKIP, "needs operator credentials (--oper NAME:PASS)");
+	else if (c->needs_password && !env->password)
+		set_verdict(x, V_SKIP, "needs a server password (--password PW)");
 	for (unsigned i = 0; i < c->nsteps && x->verdict == V_PASS; i++) {
 		if (env->deadline_ms && now_ms() >= env->deadline_ms) {
 			set_verdict(x, V_ERROR, "the run's --deadline passed during this case");

@@ -154,12 +154,18 @@ static void pump(struct session *s, long deadline, int focus, int want_write)
 	}
 }
 
+static void new_nick(struct session *s, unsigned k);
+
 int sess_connect(struct session *s, unsigned k)
 {
 	char err[256];
 	struct hconn *c = &s->cl[k].conn;
 	if (c->fd >= 0)
 		return 0;
+	/* The name is fixed at connect, so a case that registers by hand can
+	 * send NICK {nick:a} itself. */
+	if (!s->cl[k].nick[0])
+		new_nick(s, k);
 	if (hconn_connect(c, s->env->host, s->env->port, s->env->timeout_ms, err, sizeof err)) {
 		fail(s, "%s: cannot connect to %s:%u: %s", s->cl[k].name, s->env->host,
 		     s->env->port, err);
@@ -375,7 +381,6 @@ static int start_register(struct session *s, unsigned k, long deadline)
 	char line[600];
 	if (sess_connect(s, k) != 0)
 		return -1;
-	new_nick(s, k);
 	if (s->env->password) {
 		snprintf(line, sizeof line, "PASS %s\r\n", s->env->password);
 		if (send_str(s, k, line, deadline) != 0)

@@ -34,7 +34,7 @@ cat >"$TMPD/inspircd.conf" <<EOF
 <type name="ircspec" classes="ircspec">
 <oper name="ircspec" password="operpass" host="*@*" type="ircspec">
 <files motd="$TMPD/motd">
-<options casemapping="rfc1459" syntaxhints="no" defaultmodes="nt">
+<options casemapping="rfc1459" syntaxhints="no" defaultmodes="not">
 <performance somaxconn="1024" clonesonconnect="no">
 <security maxtargets="20" hidebans="no" announceinvites="dynamic">
 <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="/dev/stderr">
