@@ -110,7 +110,7 @@ static void scan_case(const struct casefile *c, struct cov *cv)
 		case STEP_SEND: case STEP_RAW: case STEP_CHUNKS: case STEP_SPLIT: case STEP_REPEAT:
 			add_commands(st->arg, cmd_seen, cv);
 			break;
-		case STEP_EXPECT: case STEP_EXPECT_NEXT: case STEP_EXPECT_NONE:
+		case STEP_EXPECT: case STEP_EXPECT_NEXT: /* not expect-none: it forbids */
 			add_numeric(st->arg, num_seen, cv);
 			break;
 		case STEP_EXPECT_ANY:
