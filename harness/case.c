@@ -180,6 +180,7 @@ static int parse_header(struct parser *p, const char *key, char *val)
 		if (!valid_id(val) || strlen(val) >= sizeof c->id)
 			return fail(p, "bad id '%s' (letters, digits, '-', '_', '.')", val);
 		snprintf(c->id, sizeof c->id, "%s", val);
+		c->id_line = p->line;
 		p->have_id = true;
 	} else if (strcmp(key, "title") == 0) {
 		if (!val[0] || strlen(val) >= sizeof c->title)
@@ -495,6 +496,8 @@ static int parse_step(struct parser *p, char *who, char *rest)
 			found = true;
 		}
 	}
+	if (parse_targets(p, who, st) != 0)
+		return -1;
 	if (!found)
 		return fail(p, "unknown step '%.*s' (see cases/README.md for the list)", (int)vl,
 			    rest);
@@ -505,9 +508,26 @@ static int parse_step(struct parser *p, char *who, char *rest)
 		char *t = trim(st->arg);
 		memmove(st->arg, t, strlen(t) + 1);
 	}
-	if (parse_targets(p, who, st) != 0)
-		return -1;
 	return check_arg(p, st);
+}
+
+/* Whether the first word of a step's address is a client, crowd or "*":
+ * before any step, anything else is taken for a mistyped header. */
+static bool names_clients(const struct casefile *c, const char *who)
+{
+	char first[CASE_MAX_NAME];
+	size_t n = strcspn(who, " \t,");
+	if (n == 0 || n >= sizeof first)
+		return false;
+	memcpy(first, who, n);
+	first[n] = '\0';
+	if (strcmp(first, "*") == 0 || case_client_index(c, first) >= 0)
+		return true;
+	for (unsigned i = 0; i < c->nclients && first[n - 1] == '*'; i++)
+		if (c->clients[i].group[0] && strncmp(c->clients[i].group, first, n - 1) == 0 &&
+		    c->clients[i].group[n - 1] == '\0')
+			return true;
+	return false;
 }
 
 static int parse_line(struct parser *p, char *raw)
@@ -528,6 +548,10 @@ static int parse_line(struct parser *p, char *raw)
 			return fail(p, "header '%s' after the first step", key);
 		return parse_header(p, key, trim(val));
 	}
+	if (!p->have_clients || (p->c->nsteps == 0 && !names_clients(p->c, key)))
+		return fail(p, "unknown header '%s' (id, title, spec, level, tags, clients, "
+			       "requires)%s", key,
+			    p->have_clients ? "" : "; steps come after 'clients:'");
 	return parse_step(p, key, val);
 }
 
@@ -576,7 +600,7 @@ struct casefile *case_load(const char *path, char *err, size_t errsz)
 	if (rc == 0 && ferror(f))
 		rc = fail(&p, "read error: %s", strerror(errno));
 	if (rc == 0) {
-		p.line++;
+		p.line = 1; /* a missing header belongs at the top */
 		rc = finish(&p);
 	}
 	fclose(f);

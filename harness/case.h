@@ -63,6 +63,7 @@ struct case_client {
 struct casefile {
 	char *path;
 	char id[96];
+	int id_line;            /* where id: is, for duplicate-id errors */
 	char title[200];
 	char specs[CASE_MAX_SPECS][48]; /* "rfc2812:3.2.1", "modern" */
 	unsigned nspecs;

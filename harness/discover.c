@@ -118,8 +118,8 @@ int discover(const char *const *paths, size_t npaths, struct caselist *out, char
 		}
 		for (size_t j = 0; j < out->n; j++) {
 			if (strcmp(out->v[j]->id, c->id) == 0) {
-				snprintf(err, errsz, "%s: id '%s' is already used by %s", c->path, c->id,
-					 out->v[j]->path);
+				snprintf(err, errsz, "%s:%d: id '%s' is already used by %s:%d", c->path,
+					 c->id_line, c->id, out->v[j]->path, out->v[j]->id_line);
 				rc = -1;
 			}
 		}

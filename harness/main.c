@@ -18,6 +18,7 @@
 #include "runner.h"
 #include "select.h"
 #include "spawn.h"
+#include "supervise.h"
 #include "vgxml.h"
 
 struct run {
@@ -32,17 +33,34 @@ struct run {
 	size_t next;          /* next case to hand out */
 	bool *done;           /* per case: finished */
 	bool *overlapped;     /* per case: a server death overlapped it */
-	pthread_rwlock_t serve; /* read: a case runs; write: restarting the server */
+	struct supervisor sup;  /* server deaths and restarts (--spawn) */
 	char vgdir[64];         /* Valgrind XML files, removed after the run */
 	bool tty;
 };
 
 static struct run_env *volatile g_env;
 static volatile sig_atomic_t g_interrupts;
+static volatile sig_atomic_t g_running; /* 0 while the target is being prepared */
 
+static void say(const char *msg)
+{
+	ssize_t n = write(STDERR_FILENO, msg, strlen(msg));
+	(void)n;
+}
+
+/* SIGINT/SIGTERM: the first ends every wait and lets the reports be
+ * written; a second, or one while the server is still starting (there is
+ * nothing to report yet), stops at once, server included. */
 static void on_interrupt(int sig)
 {
-	(void)sig;
+	if (!g_running) {
+		spawn_kill_all_now();
+		say(sig == SIGALRM ? "ircspec: --deadline passed while the server was starting\n"
+				   : "ircspec: interrupted while the server was starting\n");
+		_exit(sig == SIGALRM ? 2 : 130);
+	}
+	if (sig == SIGALRM)
+		return; /* running: every wait already honours the deadline */
 	if (++g_interrupts > 1) {
 		spawn_kill_all_now(); /* also a server still starting */
 		_exit(130);
@@ -51,41 +69,15 @@ static void on_interrupt(int sig)
 		atomic_store(&g_env->deadline_ms, 1); /* every wait ends now */
 }
 
-/* Returns 1 if the spawned server died during [gen0, now); restarts it. */
-static bool check_server(struct run *rn, unsigned gen0, char *why, size_t whysz)
-{
-	if (!rn->sp)
-		return false;
-	struct spawn_exit ex;
-	bool died = spawn_poll(rn->sp, &ex) == 1;
-	if (died)
-		snprintf(why, whysz, "%s; its last output:\n%.*s", ex.status,
-			 (int)(whysz > 200 ? whysz - 200 : 0), ex.tail);
-	return died || spawn_generation(rn->sp) != gen0;
-}
-
-static void restart_server(struct run *rn)
-{
-	char err[512];
-	pthread_rwlock_wrlock(&rn->serve);
-	if (spawn_restart(rn->sp, err, sizeof err) != 0)
-		fprintf(stderr, "ircspec: could not restart the server: %s\n", err);
-	pthread_rwlock_unlock(&rn->serve);
-}
-
 static void run_one(struct run *rn, size_t i, bool rerun)
 {
 	struct case_result *cr = &rn->res.cases[i];
 	char why[1024] = "";
-	pthread_rwlock_rdlock(&rn->serve);
-	unsigned gen0 = rn->sp ? spawn_generation(rn->sp) : 0;
+	struct sup_ticket t;
+	sup_case_begin(&rn->sup, &t);
 	runner_run_case(&rn->env, rn->sel[i], cr);
-	bool died = check_server(rn, gen0, why, sizeof why);
-	pthread_rwlock_unlock(&rn->serve);
-	if (!died)
+	if (!sup_case_end(&rn->sup, &t, cr->verdict, why, sizeof why))
 		return;
-	if (why[0])
-		restart_server(rn);
 	if (!rerun) {
 		rn->overlapped[i] = true; /* decided by a serial rerun */
 		return;
@@ -96,7 +88,7 @@ static void run_one(struct run *rn, size_t i, bool rerun)
 	cr->message = malloc(n);
 	if (cr->message)
 		snprintf(cr->message, n, "the server died during this case: %s",
-			 why[0] ? why : "(restarted by another case)");
+			 why[0] ? why : "(its death was seen by the liveness probe)");
 	cr->verdict = V_CRASH;
 }
 
@@ -241,9 +233,12 @@ static int prepare_target(struct run *rn, char *err, size_t errsz)
 				     &port, err, errsz);
 		if (!rn->sp)
 			return -1;
+		g_running = 1;
 		rn->env.host = "127.0.0.1";
 		rn->env.port = port;
 	}
+	g_running = 1; /* the pre-flight honours --deadline by itself */
+	sup_init(&rn->sup, rn->sp, &rn->env, o->valgrind);
 	rn->res.host = rn->env.host;
 	rn->res.port = rn->env.port;
 	rn->res.spawn_cmd = o->spawn;
@@ -322,20 +317,28 @@ static int run_selected(struct run *rn, const struct baseline *bl)
 	rn->res.started_unix = (long)time(NULL);
 	long t0 = now_ms();
 	if (prepare_target(rn, err, sizeof err) != 0) {
-		fprintf(stderr, "ircspec: target %s:%u unusable: %s\n", rn->env.host, rn->env.port,
-			err);
+		if (rn->o->spawn && !rn->sp)
+			fprintf(stderr, "ircspec: the server did not start (--spawn '%s'): %s\n",
+				rn->o->spawn, err);
+		else
+			fprintf(stderr, "ircspec: target %s:%u unusable: %s\n", rn->env.host,
+				rn->env.port, err);
 		if (rn->sp)
 			spawn_stop(rn->sp, &rn->res, err, sizeof err);
 		remove_vgdir(rn);
 		return 2;
 	}
 	run_all(rn);
+	long dl = atomic_load(&rn->env.deadline_ms);
+	if (dl && now_ms() >= dl)
+		rn->res.deadline_hit = true;
 	if (rn->sp) {
 		if (spawn_stop(rn->sp, &rn->res, err, sizeof err) != 0)
 			fprintf(stderr, "ircspec: %s\n", err);
 		rn->sp = NULL;
 		remove_vgdir(rn);
 	}
+	sup_destroy(&rn->sup);
 	rn->res.duration_ms = now_ms() - t0;
 	report_term_summary(stdout, &rn->res, rn->o->color, rn->o->verbose);
 	int wrc = write_reports(rn);
@@ -361,7 +364,6 @@ int main(int argc, char **argv)
 	rn.tty = isatty(STDERR_FILENO);
 	pthread_mutex_init(&rn.mu, NULL);
 	pthread_cond_init(&rn.cv, NULL);
-	pthread_rwlock_init(&rn.serve, NULL);
 	rn.env.host = o.host;
 	rn.env.port = o.port;
 	rn.env.password = o.password;
@@ -392,6 +394,9 @@ int main(int argc, char **argv)
 		sa.sa_handler = on_interrupt;
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGALRM, &sa, NULL);
+		if (o.deadline_s)
+			alarm((unsigned)o.deadline_s);
 		signal(SIGPIPE, SIG_IGN);
 		rc = run_selected(&rn, have_bl ? &bl : NULL);
 	}

@@ -146,6 +146,13 @@ static void pause_ms(long ms)
 
 static void fail_step(struct runctx *x, const struct step *st, const char *expected)
 {
+	long dl = atomic_load(&x->env->deadline_ms);
+	if (dl && now_ms() >= dl) {
+		/* The wait was cut short: that says nothing about the server. */
+		set_verdict(x, V_ERROR, "line %d: %s: not finished: the run was %s", st->line,
+			    step_name(st->kind), dl == 1 ? "interrupted" : "stopped by --deadline");
+		return;
+	}
 	set_verdict(x, V_FAIL, "line %d: %s %s\n%s%s%s", st->line, step_name(st->kind), st->arg,
 		    expected ? "  expected: " : "", expected ? expected : "",
 		    expected ? "\n" : "");

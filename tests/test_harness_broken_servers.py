@@ -1,0 +1,109 @@
+"""ircspec against servers that each break one rule (tests/fakeserver.py):
+the case written for that bug fails (or crashes) with a message that names
+what was expected and what came, the other fixture cases stay green, and
+the run ends well within its --deadline.  Against the correct fake server
+and against refircd, every fixture case passes and the exit code is 0."""
+
+import pytest
+
+from fakeserver import FakeServer
+from harness_run import FIXTURE, FIXTURE_IDS, fake_server, ircspec  # noqa: F401
+
+DEADLINE = 10
+OPTS = ("--timeout", "500", "--deadline", DEADLINE)
+
+
+def assert_all_pass(run):
+    assert run.rc == 0, run
+    assert sorted(run.status()) == FIXTURE_IDS, run
+    assert run.red() == [], run
+    assert run.report["summary"]["passed"] == len(FIXTURE_IDS), run
+    assert f"{len(FIXTURE_IDS)} passed, 0 failed, 0 skipped" in run.out, run
+
+
+def test_correct_fake_server_passes_everything(tmp_path, fake_server):
+    srv = fake_server()
+    run = ircspec(tmp_path, "--port", srv.port, *OPTS, FIXTURE)
+    assert_all_pass(run)
+    assert run.report["target"]["server_name"] == "fake.test", run
+    assert srv.alive(), srv.output()
+
+
+def test_refircd_passes_everything(tmp_path, server):
+    run = ircspec(tmp_path, "--port", server.port, *OPTS, FIXTURE)
+    assert_all_pass(run)
+    assert run.report["target"]["server_name"] == server.name, run
+
+
+# bug -> {failing case: words its message must hold}, extra ircspec options.
+# Each message word pins the diagnosis: the expected pattern, what came.
+BROKEN = {
+    "nosplit": ({"fx-split-bytes-privmsg": ["expected: :", "PRIVMSG", ":one byte at a time",
+                                            "nothing matched within 500 ms"],
+                 # Its partial line reaches b cut short: the right verdict too.
+                 "fx-partial-line-does-not-block": ["first half, then the rest",
+                                                    "PRIVMSG", ":first ha\n"]}, ()),
+    "noquit": ({"fx-close-peer-sees-quit": ["expected: :", "QUIT ...",
+                                            "nothing matched within 500 ms"],
+                "fx-rst-peer-sees-quit": ["expected: :", "QUIT ...",
+                                          "nothing matched within 500 ms"]}, ()),
+    "wrong-numeric": ({"fx-privmsg-nosuchnick-401": ["expected: 401 ", " 403 ",
+                                                     ":No such nick/channel"]}, ()),
+    "echo": ({"fx-privmsg-channel-no-echo": ["expect-none PRIVMSG",
+                                             "nothing like this before the PING barrier",
+                                             "b: got :", "PRIVMSG #", ":no echo please"]}, ()),
+    # One blocked client stalls everyone: cases run one at a time so only
+    # the case that leaves a line unfinished can be hurt by it.
+    "block-partial": ({"fx-partial-line-does-not-block": ["sync", "got no PONG"]},
+                      ("-j", "1")),
+}
+
+
+@pytest.mark.parametrize("bug", sorted(BROKEN))
+def test_broken_server_fails_the_right_case(tmp_path, fake_server, bug):
+    failing, extra = BROKEN[bug]
+    srv = fake_server(bug)
+    run = ircspec(tmp_path, "--port", srv.port, *OPTS, *extra, FIXTURE)
+    assert run.rc == 1, run
+    assert run.wall < DEADLINE, run
+    assert run.red() == sorted(failing), run
+    for case_id, words in failing.items():
+        case = run.case(case_id)
+        assert case["status"] == "fail", run
+        missing = [w for w in words if w not in case["message"]]
+        assert not missing, f"{case_id}: {missing} not in:\n{case['message']}"
+        assert f"[FAIL]  {case_id}" in run.out, run
+    assert not run.report["deadline_hit"], run
+    assert srv.alive(), srv.output()
+
+
+def test_server_exiting_on_rst(tmp_path):
+    """crash-rst: an ECONNRESET kills the server.  Under --spawn with one
+    case at a time, the RST case is red (fail or crash, depending on
+    whether the process was already reaped when the case ended), the
+    server is restarted, and everything else passes."""
+    cmd = FakeServer.command("crash-rst")
+    run = ircspec(tmp_path, "--spawn", cmd, "-j", "1", *OPTS, FIXTURE)
+    assert run.rc == 1, run
+    assert run.wall < DEADLINE, run
+    assert run.red() == ["fx-rst-peer-sees-quit"], run
+    case = run.case("fx-rst-peer-sees-quit")
+    if case["status"] == "crash":
+        assert "exited with status 1" in case["message"], case["message"]
+        assert "ConnectionResetError" in case["message"], case["message"]
+    else:
+        assert case["status"] == "fail", run
+        assert "the server closed the connection" in case["message"], case["message"]
+
+
+def test_server_exiting_on_rst_parallel(tmp_path):
+    """The same with -j 8: the RST case is the crash (with the exit status
+    and the traceback), every other case passes after the restart."""
+    cmd = FakeServer.command("crash-rst")
+    run = ircspec(tmp_path, "--spawn", cmd, "-j", "8", *OPTS, FIXTURE)
+    assert run.rc == 1, run
+    assert run.red() == ["fx-rst-peer-sees-quit"], run
+    case = run.case("fx-rst-peer-sees-quit")
+    assert case["status"] == "crash", run
+    assert "exited with status 1" in case["message"], case["message"]
+    assert "ConnectionResetError" in case["message"], case["message"]
