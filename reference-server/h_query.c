@@ -190,7 +190,10 @@ static void stats_links(struct server *s, struct client *c)
 {
 	char link[NICKLEN + USERLEN + HOSTLEN + 8];
 
-	for (struct client *u = s->clients; u; u = u->next) {
+	/* Every connection's host is an operator's business; anyone else is
+	 * shown their own link only, as modern servers do. */
+	bool oper = c->umodes & UMODE_OPER;
+	for (struct client *u = oper ? s->clients : c; u; u = oper ? u->next : NULL) {
 		if (u->state == CLIENT_DEAD)
 			continue;
 		snprintf(link, sizeof link, "%s[%s@%s]", u->nick[0] ? u->nick : "*",
