@@ -146,6 +146,8 @@ long hconn_write_some(struct hconn *c, const char *p, size_t n, char *err, size_
 		return -1;
 	}
 	ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
+	if (w > 0)
+		c->mid_line = p[w - 1] != '\n';
 	if (w >= 0)
 		return w;
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)

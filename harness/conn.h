@@ -31,6 +31,7 @@ struct hconn {
 	bool reset;      /* ...with a RST */
 	bool reading;    /* false after stop-reading */
 	bool wr_closed;  /* we sent FIN (half-close) */
+	bool mid_line;   /* what we sent last did not end with LF */
 	struct framer fr;
 	struct rline *head, *tail; /* unread lines, oldest first */
 	size_t nlines, nbytes;

@@ -156,6 +156,15 @@ static void pump(struct session *s, long deadline, int focus, int want_write)
 
 static void new_nick(struct session *s, unsigned k);
 
+void sess_drain(struct session *s, unsigned k)
+{
+	struct hconn *c = &s->cl[k].conn;
+	while (c->fd >= 0 && !c->eof && hconn_read_some(c, now_ms() - s->t0, on_line, s) > 0)
+		;
+	if (c->eof)
+		note_eof(s, k);
+}
+
 int sess_connect(struct session *s, unsigned k)
 {
 	char err[256];

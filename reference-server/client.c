@@ -125,6 +125,8 @@ void client_exit(struct server *s, struct client *c, const char *reason)
 
 void whowas_add(struct server *s, const struct client *c)
 {
+	if (!s->whowas && !(s->whowas = calloc(WHOWAS_SIZE, sizeof *s->whowas)))
+		return; /* out of memory: this departure is not remembered */
 	struct whowas *w = &s->whowas[s->whowas_next % WHOWAS_SIZE];
 	str_copy(w->nick, sizeof w->nick, c->nick);
 	str_copy(w->user, sizeof w->user, c->user);
@@ -137,7 +139,7 @@ void whowas_add(struct server *s, const struct client *c)
 const struct whowas *whowas_get(const struct server *s, unsigned i)
 {
 	unsigned stored = s->whowas_next < WHOWAS_SIZE ? s->whowas_next : WHOWAS_SIZE;
-	if (i >= stored)
+	if (!s->whowas || i >= stored)
 		return NULL;
 	return &s->whowas[(s->whowas_next - 1 - i) % WHOWAS_SIZE];
 }

@@ -59,6 +59,8 @@ int srv_init(struct server *s, const struct srv_config *cfg, time_t now, char *e
 		s->cfg.ping_interval = DEFAULT_PING_INTERVAL;
 	if (!s->cfg.ping_timeout)
 		s->cfg.ping_timeout = DEFAULT_PING_TIMEOUT;
+	if (!s->cfg.sendq_max)
+		s->cfg.sendq_max = SENDQ_MAX;
 	if (!cfg->name || !cfg->name[0] || strlen(cfg->name) > SERVERNAMELEN ||
 	    strchr(cfg->name, ' ') || !strchr(cfg->name, '.')) {
 		/* RFC 2812 2.3.1: servername = hostname; a dot tells it from a nick. */
@@ -217,6 +219,8 @@ void srv_destroy(struct server *s)
 	}
 	hmap_free(&s->nicks);
 	hmap_free(&s->chans);
+	free(s->whowas);
+	s->whowas = NULL;
 	free_motd(s->motd);
 	s->motd = NULL;
 }

@@ -3,7 +3,8 @@
  * Every line is formatted once into a bounded stack buffer, cut to the
  * RFC's 510 bytes of content, and then copied to each recipient's queue; a
  * channel message to N members costs one format and N memcpys.  A queue
- * that would pass SENDQ_MAX kills its owner instead of growing. */
+ * that would pass its cap (cfg.sendq_max, default SENDQ_MAX) kills its
+ * owner instead of growing. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +28,7 @@ static void queue_line(struct server *s, struct client *to, const char *line, si
 {
 	if (to->state == CLIENT_DEAD || to->on_reap)
 		return;
-	if (buf_append(&to->sendq, line, len, SENDQ_MAX) != 0) {
+	if (buf_append(&to->sendq, line, len, s->cfg.sendq_max) != 0) {
 		/* The backlog will never be read: drop it so the ERROR that
 		 * client_kill queues is what the client sees next. */
 		buf_clear(&to->sendq);
@@ -42,12 +43,27 @@ void send_mark_dirty(struct server *s, struct client *c)
 	mark_dirty(s, c);
 }
 
+/* A client's CR can reach a line through any %s of its text: the framer
+ * ends lines at LF only, so "PRIVMSG bob :a\rb" (or an unknown command
+ * "A\rB", echoed in 421) arrives whole.  RFC 2812 2.3.1 allows no CR or LF
+ * inside a message, and a receiver that ends lines at a lone CR would read
+ * the rest as a second, forged line: each becomes a space.  (Found by
+ * fuzz_recv; fuzz/regressions/fuzz_recv/cr-inside-421.) */
+static void blank_line_breaks(char *buf, size_t len)
+{
+	for (char *p = memchr(buf, '\r', len); p; p = memchr(p, '\r', len - (size_t)(p - buf)))
+		*p = ' ';
+	for (char *p = memchr(buf, '\n', len); p; p = memchr(p, '\n', len - (size_t)(p - buf)))
+		*p = ' ';
+}
+
 /* Appends CR LF after at most 510 bytes of buf's first n bytes. */
 static size_t finish_line(char *buf, int n)
 {
 	size_t len = n < 0 ? 0 : (size_t)n;
 	if (len > IRC_LINE_CONTENT_MAX)
 		len = IRC_LINE_CONTENT_MAX;
+	blank_line_breaks(buf, len);
 	buf[len] = '\r';
 	buf[len + 1] = '\n';
 	return len + 2;
@@ -77,11 +93,37 @@ void send_fmt(struct server *s, struct client *to, const char *fmt, ...)
 	queue_line(s, to, buf, len);
 }
 
+/* ":<server> <NNN> <nick or *> " into buf, as snprintf would write it.
+ * Put together by hand: it heads every numeric (17 in a welcome burst), and
+ * its parts have known bounds (SERVERNAMELEN, NICKLEN, three digits), so it
+ * always fits and a printf per reply is saved. */
+static int numeric_head(char *buf, const struct server *s, int num, const struct client *to)
+{
+	if (num < 0 || num > 999)
+		return snprintf(buf, IRC_LINE_CONTENT_MAX + 1, ":%s %03d %s ", s->name, num,
+				to->nick[0] ? to->nick : "*");
+	const char *nick = to->nick[0] ? to->nick : "*";
+	size_t name_len = strlen(s->name), nick_len = strlen(nick);
+	char *p = buf;
+	*p++ = ':';
+	memcpy(p, s->name, name_len);
+	p += name_len;
+	*p++ = ' ';
+	*p++ = (char)('0' + num / 100);
+	*p++ = (char)('0' + num / 10 % 10);
+	*p++ = (char)('0' + num % 10);
+	*p++ = ' ';
+	memcpy(p, nick, nick_len);
+	p += nick_len;
+	*p++ = ' ';
+	*p = '\0';
+	return (int)(p - buf);
+}
+
 void send_numeric(struct server *s, struct client *to, int num, const char *fmt, ...)
 {
 	char buf[IRC_LINE_MAX];
-	int head = snprintf(buf, IRC_LINE_CONTENT_MAX + 1, ":%s %03d %s ", s->name, num,
-			    to->nick[0] ? to->nick : "*");
+	int head = numeric_head(buf, s, num, to);
 	if (head < 0)
 		head = 0;
 	if (head > IRC_LINE_CONTENT_MAX)

@@ -143,6 +143,9 @@ struct srv_config {
 	unsigned ping_interval; /* seconds idle before a PING */
 	unsigned ping_timeout;  /* seconds to answer before dropped */
 	const char *network;    /* ISUPPORT NETWORK */
+	size_t sendq_max;       /* send queue cap in bytes; 0: SENDQ_MAX.  The
+	                           fuzzers set a small one so overflow is cheap
+	                           to reach */
 };
 
 struct server {
@@ -169,7 +172,9 @@ struct server {
 	unsigned nchannels;
 	unsigned max_users;
 
-	struct whowas whowas[WHOWAS_SIZE];
+	/* WHOWAS_SIZE entries, allocated at the first departure: 55 KiB that
+	 * a server nobody has left yet (every fuzz input) need not clear. */
+	struct whowas *whowas;
 	unsigned whowas_next;
 
 	unsigned long cmd_count[64]; /* STATS m, indexed by command table slot */
