@@ -17,7 +17,7 @@ HARNESS_LIBS := -ljansson -pthread
 OBJ := build/obj
 dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 
-.PHONY: all test run serve bench clean check-tools
+.PHONY: all test run serve bench matrix clean check-tools
 all: bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
      bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit
 
@@ -110,6 +110,10 @@ endif
 # Speed figures: the suite against refircd and ngircd, refircd at 10k clients.
 bench: bin/refircd bin/ircspec
 	@./scripts/bench.sh
+
+# The suite against refircd and each real server (targets/): reports/matrix.md.
+matrix: bin/refircd bin/ircspec
+	@./scripts/matrix.sh
 
 # refircd alone, in the foreground, for trying it with a client.
 PORT ?= 6667
