@@ -124,3 +124,6 @@ serve: bin/refircd
 
 clean:
 	rm -rf build bin
+
+# Fuzz targets, replay drivers, make fuzz (see fuzz/README.md).
+include fuzz/fuzz.mk

@@ -1,0 +1,80 @@
+# fuzz/fuzz.mk - the fuzz targets (see fuzz/README.md).  Included from the
+# top Makefile, after its own rules:  include fuzz/fuzz.mk
+#
+#   make fuzz          each target for FUZZ_SECONDS under libFuzzer (clang),
+#                      with the dictionary and corpus; figures and findings
+#                      go to reports/fuzz.txt; fails if anything was found.
+#                      FUZZ_EMPTY=1: from an empty corpus instead
+#   make fuzz-replay   the committed corpus and fuzz/regressions/ through
+#                      both targets built without libFuzzer (gcc, ASan+UBSan)
+#   make fuzz-merge    minimises seeds + what `make fuzz` found into
+#                      build/fuzz/merged/<target> (-merge=1); copy what is
+#                      worth keeping into fuzz/corpus (a few hundred at most)
+#   make fuzz-corpus   regenerates the seeds from cases/ (make_corpus.py)
+
+FUZZ_TARGETS  := fuzz_recv fuzz_session
+FUZZ_SECONDS  ?= 60
+FUZZ_CC       ?= clang
+FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS   := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
+FUZZ_WORK     := build/fuzz
+# The core without its socket layer (netloop.c, main.c, the ev_*.c backends).
+FUZZ_LIB_SRC  := fuzz/fakesrv.c fuzz/snapshot.c $(filter-out reference-server/ev_%.c,$(SERVER_LIB)) \
+                 $(COMMON_SRC)
+
+# The replay builds are part of `make all`, so `make test` can run them.
+all: $(FUZZ_TARGETS:%=bin/%-replay)
+
+.PHONY: fuzz fuzz-replay fuzz-merge fuzz-corpus fuzz-build
+
+# libFuzzer objects: their own tree, clang with coverage instrumentation -
+# except the harness (fakesrv.c, the targets), not under test: its byte loops
+# would only add coverage noise and trace-cmp calls to every execution.
+FUZZ_COV = $(if $(filter fuzz/fakesrv.c fuzz/snapshot.c $(FUZZ_TARGETS:%=fuzz/%.c),$<),,-fsanitize=fuzzer-no-link)
+$(OBJ)/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo '  CC-FUZZ $<'
+	@$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_CFLAGS) $(FUZZ_COV) -MMD -MP -c $< -o $@
+
+bin/fuzz_trivial: $(OBJ)/fuzz/fuzz/fuzz_trivial.o
+	@mkdir -p bin
+	@echo '  LD-FUZZ $@'
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
+$(FUZZ_TARGETS:%=bin/%): bin/%: $(call dir_objs,fuzz,fuzz/%.c $(FUZZ_LIB_SRC))
+	@mkdir -p bin
+	@echo '  LD-FUZZ $@'
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
+
+# The same targets as plain programs (gcc, the asan tree of the Makefile).
+$(FUZZ_TARGETS:%=bin/%-replay): bin/%-replay: $(call dir_objs,asan,fuzz/%.c fuzz/replay.c $(FUZZ_LIB_SRC))
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(SANFLAGS) -o $@ $^
+
+fuzz-build: $(FUZZ_TARGETS:%=bin/%) bin/fuzz_trivial
+
+fuzz: fuzz-build
+	@mkdir -p reports
+	$(PYTHON) fuzz/run_fuzz.py --seconds $(FUZZ_SECONDS) --work $(FUZZ_WORK) \
+		--report reports/fuzz.txt $(if $(FUZZ_EMPTY),--empty) $(FUZZ_TARGETS)
+
+# Every committed input through every target: bytes meant for one target
+# are just as valid (and differently shaped) input for the other.
+FUZZ_INPUT_DIRS = $(FUZZ_TARGETS:%=fuzz/corpus/%) $(FUZZ_TARGETS:%=fuzz/regressions/%)
+fuzz-replay: $(FUZZ_TARGETS:%=bin/%-replay)
+	@for t in $(FUZZ_TARGETS); do \
+		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		./bin/$$t-replay $(FUZZ_INPUT_DIRS) || exit 1; \
+	done
+
+fuzz-merge: $(FUZZ_TARGETS:%=bin/%)
+	@for t in $(FUZZ_TARGETS); do \
+		rm -rf $(FUZZ_WORK)/merged/$$t && mkdir -p $(FUZZ_WORK)/merged/$$t && \
+		./bin/$$t -merge=1 $(FUZZ_WORK)/merged/$$t fuzz/corpus/$$t $(FUZZ_WORK)/corpus/$$t \
+			$$(sed -n 's/^\([a-z_]*\) *= *\(.*\)/-\1=\2/p' fuzz/$$t.options) \
+			>$(FUZZ_WORK)/merge-$$t.log 2>&1 || { tail -5 $(FUZZ_WORK)/merge-$$t.log; exit 1; }; \
+		echo "fuzz-merge: $$t: $$(ls $(FUZZ_WORK)/merged/$$t | wc -l) inputs in $(FUZZ_WORK)/merged/$$t"; \
+	done
+
+fuzz-corpus:
+	$(PYTHON) fuzz/make_corpus.py cases fuzz/corpus
