@@ -26,16 +26,7 @@ export RUN_AS
 
 printf '%s\n' "hybrid.ircspec.test: ircd-hybrid under the ircspec conformance suite." >"$TMPD/motd"
 # One responder per instance, on an address made from the port: 127.53.H.L.
-DNS_ADDR=127.53.$((PORT / 256)).$((PORT % 256))
-printf 'nameserver %s\n' "$DNS_ADDR" >"$TMPD/resolv.conf"
-python3 "$TARGETS_DIR/nxdns.py" "$DNS_ADDR" "$TMPD/dns.ready" </dev/null &
-target_add_helper $!
-i=0
-while [ ! -e "$TMPD/dns.ready" ]; do
-	i=$((i + 1))
-	[ $i -le 100 ] || target_die "nxdns.py did not start on $DNS_ADDR:53"
-	sleep 0.05
-done
+target_start_nxdns "$TMPD/resolv.conf"
 : >"$TMPD/ircd.log"
 
 MODDIR=/usr/lib/ircd-hybrid/modules # inside the namespace: see below

@@ -29,16 +29,7 @@ mkdir -p "$ETC/ircd"
 cp "$ROOT/etc/ircd/ircd.m4" "$ETC/ircd/ircd.m4"
 printf '%s\n' "irc2.ircspec.test: ircd-irc2 under the ircspec conformance suite." >"$ETC/ircd/ircd.motd"
 
-DNS_ADDR=127.53.$((PORT / 256)).$((PORT % 256))
-printf 'nameserver %s\n' "$DNS_ADDR" >"$ETC/resolv.conf"
-python3 "$TARGETS_DIR/nxdns.py" "$DNS_ADDR" "$TMPD/dns.ready" </dev/null &
-target_add_helper $!
-i=0
-while [ ! -e "$TMPD/dns.ready" ]; do
-	i=$((i + 1))
-	[ $i -le 100 ] || target_die "nxdns.py did not start on $DNS_ADDR:53"
-	sleep 0.05
-done
+target_start_nxdns "$ETC/resolv.conf"
 
 # Oper passwords are crypt(3)ed in this build: MD5-crypt of "operpass".
 # shellcheck disable=SC2016 # a literal hash

@@ -61,6 +61,23 @@ target_add_helper() {
 }
 
 # IRCSPEC_TARGET_KEEP=1 keeps the temp dir (config, logs) for debugging.
+# target_start_nxdns RESOLV_CONF: servers whose DNS lookups cannot be
+# turned off get a private "no such host" responder on 127.53.H.L (made from
+# the port, so instances never collide) and a resolv.conf naming it.  Waits
+# for its ready file: polling a file another process writes, bounded at 5 s.
+target_start_nxdns() {
+	DNS_ADDR=127.53.$((PORT / 256)).$((PORT % 256))
+	printf 'nameserver %s\n' "$DNS_ADDR" >"$1"
+	python3 "$TARGETS_DIR/nxdns.py" "$DNS_ADDR" "$TMPD/dns.ready" </dev/null &
+	target_add_helper $!
+	local i=0
+	while [ ! -e "$TMPD/dns.ready" ]; do
+		i=$((i + 1))
+		[ $i -le 100 ] || target_die "nxdns.py did not start on $DNS_ADDR:53"
+		sleep 0.05
+	done
+}
+
 target_cleanup() {
 	for p in $TARGET_HELPERS; do
 		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
