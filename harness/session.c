@@ -240,7 +240,8 @@ static void append(char *out, size_t outsz, size_t *o, const char *fmt, ...)
 		*o = *o + (size_t)n < outsz ? *o + (size_t)n : outsz - 1;
 }
 
-void sess_describe_queue(const struct session *s, unsigned k, char *out, size_t outsz)
+/* Unread lines of k, newest last, for failure messages. */
+static void sess_describe_queue(const struct session *s, unsigned k, char *out, size_t outsz)
 {
 	const struct hconn *c = &s->cl[k].conn;
 	size_t o = 0;

@@ -60,7 +60,5 @@ int sess_wait_close(struct session *s, unsigned k, long deadline);
 int sess_register(struct session *s, const unsigned *ks, unsigned nk, long deadline);
 /* Reads whatever k's socket holds now, without waiting. */
 void sess_drain(struct session *s, unsigned k);
-/* Unread lines of k, newest last, for failure messages. */
-void sess_describe_queue(const struct session *s, unsigned k, char *out, size_t outsz);
 
 #endif

@@ -15,7 +15,6 @@ void h_pass(struct server *s, struct client *c, const struct irc_msg *m)
 		send_numeric(s, c, ERR_ALREADYREGISTRED, ":Unauthorized command (already registered)");
 		return;
 	}
-	c->got_pass = true;
 	c->pass_ok = !s->cfg.password || strcmp(m->params[0], s->cfg.password) == 0;
 }
 

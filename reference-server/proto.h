@@ -31,7 +31,6 @@ handler_fn h_motd, h_lusers, h_version, h_stats, h_links, h_time, h_admin,
 
 /* ---- send.c: output.  Every line is cut to 510 bytes + CR LF. ---- */
 /* One line, CR LF added.  Past the send queue cap the client is killed instead. */
-void send_line(struct server *s, struct client *to, const char *line, size_t len);
 void send_fmt(struct server *s, struct client *to, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* ":<server> <NNN> <nick or *> " + fmt */
 void send_numeric(struct server *s, struct client *to, int num, const char *fmt, ...)

@@ -74,15 +74,6 @@ static size_t vformat(char *buf, const char *fmt, va_list ap)
 	return finish_line(buf, vsnprintf(buf, IRC_LINE_CONTENT_MAX + 1, fmt, ap));
 }
 
-void send_line(struct server *s, struct client *to, const char *line, size_t len)
-{
-	char buf[IRC_LINE_MAX];
-	if (len > IRC_LINE_CONTENT_MAX)
-		len = IRC_LINE_CONTENT_MAX;
-	memcpy(buf, line, len);
-	queue_line(s, to, buf, finish_line(buf, (int)len));
-}
-
 void send_fmt(struct server *s, struct client *to, const char *fmt, ...)
 {
 	char buf[IRC_LINE_MAX];

@@ -95,7 +95,6 @@ struct client {
 	enum client_state state;
 	bool closing;      /* I/O layer: flush what is queued, close, free */
 	bool pass_ok;      /* right PASS given (or no password set) */
-	bool got_pass;
 	bool got_user;
 	bool cap_negotiating; /* CAP LS seen, CAP END not yet: hold 001 */
 
