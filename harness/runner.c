@@ -582,9 +582,9 @@ void runner_run_case(struct run_env *env, const struct casefile *c, struct case_
 	x->buf = buf;
 	for (unsigned k = 0; k < c->nclients; k++)
 		snprintf(cl[k].name, sizeof cl[k].name, "%s", c->clients[k].name);
-	sess_init(&x->sess, env, cl, c->nclients, &out->tr);
-
-	if (c->needs_oper && !env->oper_name)
+	if (sess_init(&x->sess, env, cl, c->nclients, &out->tr) != 0)
+		set_verdict(x, V_ERROR, "out of memory");
+	else if (c->needs_oper && !env->oper_name)
 		set_verdict(x, V_SKIP, "needs operator credentials (--oper NAME:PASS)");
 	else if (c->needs_password && !env->password)
 		set_verdict(x, V_SKIP, "needs a server password (--password PW)");
@@ -615,10 +615,13 @@ static int probe(struct run_env *env, struct target_info *learn, char *err, size
 	struct sclient cl = {.name = "probe"};
 	struct transcript tr = {0};
 	struct session s;
-	sess_init(&s, env, &cl, 1, &tr);
+	int rc = sess_init(&s, env, &cl, 1, &tr);
 	s.learn = learn;
 	unsigned k = 0;
-	int rc = sess_connect(&s, 0) != 0 ? -2 : 0;
+	if (rc == 0)
+		rc = sess_connect(&s, 0) != 0 ? -2 : 0;
+	else
+		snprintf(s.why, sizeof s.why, "out of memory");
 	if (rc == 0)
 		rc = sess_register(&s, &k, 1, sess_deadline(&s, env->timeout_ms * 2));
 	if (rc == 0)

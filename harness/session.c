@@ -13,8 +13,8 @@
 
 #define REGISTER_NICK_TRIES 3
 
-void sess_init(struct session *s, struct run_env *env, struct sclient *cl, unsigned n,
-	       struct transcript *tr)
+int sess_init(struct session *s, struct run_env *env, struct sclient *cl, unsigned n,
+	      struct transcript *tr)
 {
 	memset(s, 0, sizeof *s);
 	s->env = env;
@@ -24,12 +24,18 @@ void sess_init(struct session *s, struct run_env *env, struct sclient *cl, unsig
 	s->t0 = now_ms();
 	for (unsigned k = 0; k < n; k++)
 		hconn_init(&cl[k].conn);
+	s->msg_in = malloc(sizeof *s->msg_in);
+	s->msg_wait = malloc(sizeof *s->msg_wait);
+	return s->msg_in && s->msg_wait ? 0 : -1;
 }
 
 void sess_free(struct session *s)
 {
 	for (unsigned k = 0; k < s->n; k++)
 		hconn_free(&s->cl[k].conn);
+	free(s->msg_in);
+	free(s->msg_wait);
+	s->msg_in = s->msg_wait = NULL;
 }
 
 long sess_deadline(const struct session *s, int timeout_ms)
@@ -98,9 +104,7 @@ static void on_line(void *arg, struct hconn *c, struct rline *l)
 	struct session *s = arg;
 	unsigned k = client_of(s, c);
 	transcript_add(s->tr, l->t_ms, s->cl[k].name, T_RECV, l->data, l->len);
-	struct irc_msg *m = malloc(sizeof *m);
-	if (!m)
-		return;
+	struct irc_msg *m = s->msg_in;
 	if (irc_parse(m, l->data, l->len) == IRC_PARSE_OK && strcasecmp(m->command, "PING") == 0) {
 		char pong[600];
 		int n = snprintf(pong, sizeof pong, "PONG :%s\r\n",
@@ -109,7 +113,6 @@ static void on_line(void *arg, struct hconn *c, struct rline *l)
 			raw_send(s, k, pong, (size_t)n);
 		hconn_remove(c, l);
 	}
-	free(m);
 }
 
 static void note_eof(struct session *s, unsigned k)
@@ -278,11 +281,7 @@ struct rline *sess_wait(struct session *s, unsigned k, sess_match_fn *match, voi
 			bool next_only, long deadline)
 {
 	struct hconn *c = &s->cl[k].conn;
-	struct irc_msg *m = malloc(sizeof *m);
-	if (!m) {
-		fail(s, "out of memory");
-		return NULL;
-	}
+	struct irc_msg *m = s->msg_wait;
 	/* Lines are only appended while we wait (PINGs are taken out before
 	 * they are seen), so each line is parsed and tried once. */
 	struct rline *tried = NULL;
@@ -290,25 +289,20 @@ struct rline *sess_wait(struct session *s, unsigned k, sess_match_fn *match, voi
 		struct rline *l = tried ? tried->next : c->head;
 		for (; l; tried = l, l = l->next) {
 			bool ok = irc_parse(m, l->data, l->len) == IRC_PARSE_OK;
-			if (match(arg, l, ok ? m : NULL)) {
-				free(m);
+			if (match(arg, l, ok ? m : NULL))
 				return l;
-			}
 			if (next_only) {
-				free(m);
 				fail_wait(s, k, "the next message did not match");
 				return NULL;
 			}
 		}
 		if (c->fd < 0 || c->eof) {
-			free(m);
 			fail_wait(s, k, c->fd < 0 ? "not connected" : c->reset
 				? "the server reset the connection (RST)"
 				: "the server closed the connection");
 			return NULL;
 		}
 		if (now_ms() >= deadline) {
-			free(m);
 			char what[96];
 			snprintf(what, sizeof what, "nothing matched within %d ms", s->env->timeout_ms);
 			fail_wait(s, k, what);
@@ -429,9 +423,7 @@ static bool match_end_of_burst(void *arg, const struct rline *l, const struct ir
 static void learn_burst(struct session *s, unsigned k, const struct rline *last)
 {
 	struct target_info *ti = s->learn;
-	struct irc_msg *m = malloc(sizeof *m);
-	if (!m)
-		return;
+	struct irc_msg *m = s->msg_wait; /* no wait is under way */
 	size_t o = strlen(ti->isupport);
 	for (const struct rline *l = s->cl[k].conn.head; l; l = l->next) {
 		if (irc_parse(m, l->data, l->len) == IRC_PARSE_OK) {
@@ -451,7 +443,6 @@ static void learn_burst(struct session *s, unsigned k, const struct rline *last)
 		if (l == last)
 			break;
 	}
-	free(m);
 }
 
 static int finish_register(struct session *s, unsigned k, long deadline)
@@ -465,10 +456,9 @@ static int finish_register(struct session *s, unsigned k, long deadline)
 		}
 		if (strncmp(l->data, "ERROR", 5) != 0 && strstr(l->data, " 001 ")) {
 			/* The server may have cut our nick: use what it says. */
-			struct irc_msg *m = malloc(sizeof *m);
-			if (m && irc_parse(m, l->data, l->len) == IRC_PARSE_OK && m->nparams > 0)
+			struct irc_msg *m = s->msg_wait; /* the wait is over */
+			if (irc_parse(m, l->data, l->len) == IRC_PARSE_OK && m->nparams > 0)
 				snprintf(c->nick, sizeof c->nick, "%s", m->params[0]);
-			free(m);
 			break;
 		}
 		if (!strstr(l->data, " 433 ") || tries + 1 >= REGISTER_NICK_TRIES) {

@@ -30,13 +30,17 @@ struct session {
 	long t0;
 	unsigned ping_seq;
 	struct target_info *learn; /* if set, sess_register fills it from the burst */
+	/* Parse buffers (8.7 KB each) taken once per session, not per line:
+	 * one for lines as they arrive (auto-PONG), one for waits. */
+	struct irc_msg *msg_in, *msg_wait;
 	char why[2048]; /* the failure, when a call returns -1 */
 };
 
 typedef bool sess_match_fn(void *arg, const struct rline *l, const struct irc_msg *m);
 
-void sess_init(struct session *s, struct run_env *env, struct sclient *cl, unsigned n,
-	       struct transcript *tr);
+/* 0, or -1 when out of memory (sess_free is still safe to call). */
+int sess_init(struct session *s, struct run_env *env, struct sclient *cl, unsigned n,
+	      struct transcript *tr);
 void sess_free(struct session *s);
 long sess_deadline(const struct session *s, int timeout_ms);
 void sess_event(struct session *s, unsigned k, const char *fmt, ...)
