@@ -123,11 +123,28 @@ void client_exit(struct server *s, struct client *c, const char *reason)
 	send_mark_dirty(s, c);
 }
 
+/* The ring only wraps at its full size, so until then entry i is
+ * whowas[i] and growing it is a plain realloc. */
+static bool whowas_room(struct server *s)
+{
+	if (s->whowas_next < s->whowas_cap || s->whowas_cap == WHOWAS_SIZE)
+		return true;
+	unsigned ncap = s->whowas_cap ? s->whowas_cap * 2 : WHOWAS_FIRST;
+	if (ncap > WHOWAS_SIZE)
+		ncap = WHOWAS_SIZE;
+	struct whowas *w = realloc(s->whowas, ncap * sizeof *w);
+	if (!w)
+		return false;
+	s->whowas = w;
+	s->whowas_cap = ncap;
+	return true;
+}
+
 void whowas_add(struct server *s, const struct client *c)
 {
-	if (!s->whowas && !(s->whowas = calloc(WHOWAS_SIZE, sizeof *s->whowas)))
+	if (!whowas_room(s))
 		return; /* out of memory: this departure is not remembered */
-	struct whowas *w = &s->whowas[s->whowas_next % WHOWAS_SIZE];
+	struct whowas *w = &s->whowas[s->whowas_next % s->whowas_cap];
 	str_copy(w->nick, sizeof w->nick, c->nick);
 	str_copy(w->user, sizeof w->user, c->user);
 	str_copy(w->host, sizeof w->host, c->host);
@@ -138,8 +155,8 @@ void whowas_add(struct server *s, const struct client *c)
 
 const struct whowas *whowas_get(const struct server *s, unsigned i)
 {
-	unsigned stored = s->whowas_next < WHOWAS_SIZE ? s->whowas_next : WHOWAS_SIZE;
-	if (!s->whowas || i >= stored)
+	unsigned stored = s->whowas_next < s->whowas_cap ? s->whowas_next : s->whowas_cap;
+	if (i >= stored)
 		return NULL;
-	return &s->whowas[(s->whowas_next - 1 - i) % WHOWAS_SIZE];
+	return &s->whowas[(s->whowas_next - 1 - i) % s->whowas_cap];
 }

@@ -221,6 +221,7 @@ void srv_destroy(struct server *s)
 	hmap_free(&s->chans);
 	free(s->whowas);
 	s->whowas = NULL;
+	s->whowas_cap = 0;
 	free_motd(s->motd);
 	s->motd = NULL;
 }

@@ -26,6 +26,7 @@
 #define MODES_PER_LINE 6 /* parameterised mode changes per MODE; ISUPPORT MODES */
 #define USERHOST_MAX 5   /* RFC 2812 4.8: "up to 5 nicknames" */
 #define WHOWAS_SIZE 256  /* remembered departures (RFC 2812 3.6.3) */
+#define WHOWAS_FIRST 8   /* the ring's first allocation; doubles up to SIZE */
 
 /* Send queue cap: a client that reads slower than it is sent to is dropped
  * with "ERROR :SendQ exceeded" instead of growing us without bound. */

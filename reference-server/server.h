@@ -171,10 +171,12 @@ struct server {
 	unsigned nchannels;
 	unsigned max_users;
 
-	/* WHOWAS_SIZE entries, allocated at the first departure: 55 KiB that
-	 * a server nobody has left yet (every fuzz input) need not clear. */
+	/* A ring of at most WHOWAS_SIZE entries (55 KiB), grown by doubling
+	 * from WHOWAS_FIRST as departures come: a server that saw a few
+	 * departures (every fuzz input) neither allocates nor clears it all. */
 	struct whowas *whowas;
-	unsigned whowas_next;
+	unsigned whowas_cap;  /* entries allocated; WHOWAS_SIZE once it wraps */
+	unsigned whowas_next; /* departures so far */
 
 	unsigned long cmd_count[64]; /* STATS m, indexed by command table slot */
 };

@@ -620,6 +620,54 @@ static void test_sendq_cap(struct fake *b)
 	      m->params[0]);
 }
 
+static void test_whowas_ring(void)
+{
+	step("WHOWAS remembers the last WHOWAS_SIZE (256) departures across its growth");
+	/* Nick changes are departures too (RFC 2812 3.6.3), so one client
+	 * fills the ring: it starts at 8 entries and doubles up to 256, then
+	 * wraps, dropping the oldest.  A ring that lost or reordered entries
+	 * when it grew, or forgot to wrap, answers one of these wrongly. */
+	struct fake *a = fake_new("asker", "10.0.0.8");
+	do_register(a, "asker");
+	struct fake *w = fake_new("w", "10.0.0.9");
+	do_register(w, "wring0");
+	char line[64], nick[16];
+	for (int i = 1; i <= 300; i++) {
+		snprintf(line, sizeof line, "NICK wring%d\r\n", i);
+		feed(w, line);
+		if (i == 9 || i == 17) {
+			/* just past a growth: the very first name is still there */
+			feed(a, "WHOWAS wring0\r\n");
+			expect(a, SERVER_NAME, "314 * wring0 wring0");
+			expect(a, SERVER_NAME, "369 * wring0");
+		}
+	}
+	skip_all(w);
+	static const struct {
+		int n;
+		bool kept;
+	} probes[] = {{0, false}, {43, false}, {44, true}, {150, true}, {299, true}};
+	for (size_t k = 0; k < sizeof probes / sizeof probes[0]; k++) {
+		snprintf(nick, sizeof nick, "wring%d", probes[k].n);
+		snprintf(line, sizeof line, "WHOWAS %s\r\n", nick);
+		feed(a, line);
+		char want[64];
+		snprintf(want, sizeof want, probes[k].kept ? "314 * %s" : "406 * %s", nick);
+		expect(a, SERVER_NAME, want);
+		expect(a, SERVER_NAME, "369 *");
+		if (probes[k].kept)
+			expect_none(a, NULL, "314"); /* one departure per name */
+	}
+	/* A QUIT after the wrap lands in the slot of the oldest entry. */
+	feed(w, "QUIT :done\r\n");
+	feed(a, "WHOWAS wring300\r\n");
+	expect(a, SERVER_NAME, "314 * wring300 wring0");
+	expect(a, SERVER_NAME, "369 *");
+	feed(a, "WHOWAS wring44\r\n");
+	expect(a, SERVER_NAME, "406 * wring44");
+	feed(a, "QUIT\r\n");
+}
+
 int main(void)
 {
 	static const struct oper_cred opers[] = {{"oper", "operpass"}};
@@ -648,6 +696,7 @@ int main(void)
 	test_quit_and_after(a, c);
 	test_sendq_cap(b);
 	test_timers(a, b, c);
+	test_whowas_ring();
 
 	step("srv_destroy frees what is left (LeakSanitizer checks at exit)");
 	srv_destroy(&S);
