@@ -6,6 +6,10 @@
 
 #include "../common/casemap.h"
 
+/* Small to start: most maps of a fresh server (and of every fuzz input)
+ * hold a handful of keys, and hmap_free walks every slot. */
+#define HMAP_FIRST_SLOTS 8
+
 static size_t hash_key(const char *k)
 {
 	size_t h = 2166136261u; /* FNV-1a over the folded bytes */
@@ -32,7 +36,7 @@ void *hmap_get(const struct hmap *m, const char *key)
 
 static int grow(struct hmap *m)
 {
-	size_t n = m->nslots ? m->nslots * 2 : 64;
+	size_t n = m->nslots ? m->nslots * 2 : HMAP_FIRST_SLOTS;
 	struct hmap_entry **slots = calloc(n, sizeof *slots);
 	if (!slots)
 		return -1;
@@ -88,12 +92,14 @@ void *hmap_del(struct hmap *m, const char *key)
 
 void hmap_free(struct hmap *m)
 {
-	for (size_t i = 0; i < m->nslots; i++) {
+	size_t left = m->count; /* stop at the last entry, not the last slot */
+	for (size_t i = 0; left > 0 && i < m->nslots; i++) {
 		struct hmap_entry *e = m->slots[i];
 		while (e) {
 			struct hmap_entry *next = e->next;
 			free(e);
 			e = next;
+			left--;
 		}
 	}
 	free(m->slots);
