@@ -51,6 +51,11 @@ void fz_connect(struct fz *z, int i);
 void fz_register(struct fz *z, int i, const char *nick, bool oper);
 /* Received bytes for slot i (ignored if the slot is empty), then drain. */
 void fz_feed(struct fz *z, int i, const char *p, size_t n);
+/* What fz_feed hands the core: a copy of p..p+n that is the only
+ * addressable part of its arena under ASan (see fakesrv.c), valid until
+ * fz_unguard.  Reading before or past it, or after, is an ASan report. */
+const char *fz_guard(const char *p, size_t n);
+void fz_unguard(const char *at, size_t n);
 /* The peer vanished: srv_client_eof (RST/EOF), or the I/O layer frees the
  * client outright (srv_client_free), then drain. */
 void fz_drop(struct fz *z, int i, bool free_outright);

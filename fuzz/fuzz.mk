@@ -22,8 +22,9 @@ FUZZ_WORK     := build/fuzz
 FUZZ_LIB_SRC  := fuzz/fakesrv.c fuzz/snapshot.c $(filter-out reference-server/ev_%.c,$(SERVER_LIB)) \
                  $(COMMON_SRC)
 
-# The replay builds are part of `make all`, so `make test` can run them.
-all: $(FUZZ_TARGETS:%=bin/%-replay)
+# The replay builds are part of `make all`, so `make test` can run them;
+# so is the check that the receive guard of fakesrv.c still catches.
+all: $(FUZZ_TARGETS:%=bin/%-replay) bin/guardtest
 
 .PHONY: fuzz fuzz-replay fuzz-merge fuzz-corpus fuzz-build
 
@@ -47,6 +48,11 @@ $(FUZZ_TARGETS:%=bin/%): bin/%: $(call dir_objs,fuzz,fuzz/%.c $(FUZZ_LIB_SRC))
 
 # The same targets as plain programs (gcc, the asan tree of the Makefile).
 $(FUZZ_TARGETS:%=bin/%-replay): bin/%-replay: $(call dir_objs,asan,fuzz/%.c fuzz/replay.c $(FUZZ_LIB_SRC))
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(SANFLAGS) -o $@ $^
+
+bin/guardtest: $(call dir_objs,asan,tests/tools/guardtest.c $(FUZZ_LIB_SRC))
 	@mkdir -p bin
 	@echo '  LD      $@'
 	@$(CC) $(SANFLAGS) -o $@ $^
