@@ -142,7 +142,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN); /* a dead peer is an error code, not a death */
 	raise_fd_limit();
 
-	static struct server srv; /* large (WHOWAS ring): keep it off the stack */
+	struct server srv;
 	char err[256];
 	if (srv_init(&srv, &cfg, time(NULL), err, sizeof err) != 0) {
 		fprintf(stderr, "refircd: %s\n", err);
