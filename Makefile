@@ -107,8 +107,9 @@ else
 		$(if $(OPER),--oper '$(OPER)') $(REPORTS) cases
 endif
 
-# Speed figures: the suite against refircd and ngircd, refircd at 10k clients.
-bench: bin/refircd bin/ircspec
+# Speed figures: the suite against refircd and ngircd, refircd at 10k clients,
+# the fuzz targets' exec/s and cost per input.
+bench: bin/refircd bin/ircspec fuzz-build
 	@./scripts/bench.sh
 
 # The suite against refircd and each real server (targets/): reports/matrix.md.

@@ -31,7 +31,7 @@ all: $(FUZZ_TARGETS:%=bin/%-replay) bin/guardtest
 # libFuzzer objects: their own tree, clang with coverage instrumentation -
 # except the harness (fakesrv.c, the targets), not under test: its byte loops
 # would only add coverage noise and trace-cmp calls to every execution.
-FUZZ_COV = $(if $(filter fuzz/fakesrv.c fuzz/snapshot.c $(FUZZ_TARGETS:%=fuzz/%.c),$<),,-fsanitize=fuzzer-no-link)
+FUZZ_COV = $(if $(filter fuzz/fakesrv.c fuzz/snapshot.c fuzz/replay.c $(FUZZ_TARGETS:%=fuzz/%.c),$<),,-fsanitize=fuzzer-no-link)
 $(OBJ)/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo '  CC-FUZZ $<'
@@ -46,6 +46,15 @@ $(FUZZ_TARGETS:%=bin/%): bin/%: $(call dir_objs,fuzz,fuzz/%.c $(FUZZ_LIB_SRC))
 	@echo '  LD-FUZZ $@'
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
 
+# The cost of one input (`make bench`): the libFuzzer build's objects with
+# replay.c's -runs=N timing loop as main, and libFuzzer's runtime without its
+# main, so every coverage and trace-cmp hook is the real one.
+FUZZ_NO_MAIN = $(shell $(FUZZ_CC) --print-runtime-dir 2>/dev/null)/libclang_rt.fuzzer_no_main-x86_64.a
+$(FUZZ_TARGETS:%=bin/%-cost): bin/%-cost: $(call dir_objs,fuzz,fuzz/%.c fuzz/replay.c $(FUZZ_LIB_SRC))
+	@mkdir -p bin
+	@echo '  LD-FUZZ $@'
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ $(FUZZ_NO_MAIN) -lstdc++ -lpthread -lm
+
 # The same targets as plain programs (gcc, the asan tree of the Makefile).
 $(FUZZ_TARGETS:%=bin/%-replay): bin/%-replay: $(call dir_objs,asan,fuzz/%.c fuzz/replay.c $(FUZZ_LIB_SRC))
 	@mkdir -p bin
@@ -57,7 +66,7 @@ bin/guardtest: $(call dir_objs,asan,tests/tools/guardtest.c $(FUZZ_LIB_SRC))
 	@echo '  LD      $@'
 	@$(CC) $(SANFLAGS) -o $@ $^
 
-fuzz-build: $(FUZZ_TARGETS:%=bin/%) bin/fuzz_trivial
+fuzz-build: $(FUZZ_TARGETS:%=bin/%) bin/fuzz_trivial $(FUZZ_TARGETS:%=bin/%-cost)
 
 fuzz: fuzz-build
 	@mkdir -p reports

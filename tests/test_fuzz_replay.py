@@ -61,7 +61,7 @@ def test_replay_reads_files_and_skips_flags(tmp_path):
     """A libFuzzer command line works as it is: flags ignored, files run."""
     one = tmp_path / "one"
     one.write_bytes(b"\x08PING :replay\r\n")
-    out = replay("fuzz_recv", "-runs=5", one)
+    out = replay("fuzz_recv", "-max_len=1024", "-dict=irc.dict", one)
     assert "1 inputs replayed" in out, out
 
 
@@ -99,3 +99,20 @@ def test_make_corpus_decodes_steps(tmp_path):
     script = next(s for s in session if s[0] == 0x00)  # not the bytewise variant
     assert script.startswith(b"\x00JOIN #fuzz\r\n\xff\x01PRIVMSG alice :x\xff\xff\r\n"), script
     assert b"\xff\x04NICK {brace}\r\n" in script and script.endswith(b"\xff\x09"), script
+
+
+def test_runs_flag_times_inputs(tmp_path):
+    """-runs=N: every input N more times after one untimed pass, and the
+    mean cost printed (what `make bench` reads from bin/<target>-cost)."""
+    (tmp_path / "a").write_bytes(b"\x08PING :x\r\n")
+    (tmp_path / "b").write_bytes(b"\x00NICK n\r\nUSER u 0 * :r\r\n")
+    out = replay("fuzz_recv", "-runs=3", tmp_path)
+    assert "2 inputs" in out and "x 3 runs" in out and "us per input" in out, out
+
+
+def test_runs_flag_rejects_nonsense(tmp_path):
+    (tmp_path / "a").write_bytes(b"\x08")
+    for bad in ("-runs=0", "-runs=x", "-runs=5y"):
+        proc = subprocess.run([str(BIN / "fuzz_recv-replay"), bad, str(tmp_path)],
+                              capture_output=True, timeout=60, env=SAN_ENV)
+        assert proc.returncode == 1 and b"bad -runs" in proc.stderr, (bad, proc.stderr)
