@@ -25,6 +25,15 @@ escapes of `raw`/`chunks` decoded, then written in each target's input format
 Files are named case-<id>-<hash>; identical inputs are written once.  Files
 of other names in the output directories (inputs a fuzzing run found and
 `make fuzz-merge` kept) are left alone; the case-* ones are rewritten.
+
+    python3 fuzz/make_corpus.py --raw cases DIR
+
+Seeds for someone else's server or harness (fuzz/README.md, "Fuzzing your
+own server"): one file per (case, client) holding exactly the bytes that
+client sends, in order - no flags byte, no 0xFF marks - beginning with
+NICK/USER when the case registers it (nick "fuzzer", the others "peer"), so
+each file is a plausible connection from its first byte.  No cap on the
+count.
 """
 
 import hashlib
@@ -254,6 +263,43 @@ def session_seeds(case_id, clients, steps):
     return [MARK.join(records), MARK.join(bytewise)], []
 
 
+def raw_seeds(case_id, clients, steps):
+    """A client's whole stream as one plain byte string (see --raw)."""
+    seeds = []
+    for me in clients:
+        ph = Placeholders(lambda who, me=me: RECV_SELF if who == me else RECV_PEER)
+        data = b""
+        if registers(steps, me):
+            data = b"NICK fuzzer\r\nUSER fuzzer 0 * :Fuzz\r\n"
+        sent = False
+        for who, verb, arg in steps:
+            if me in who and verb in SEND_VERBS:
+                data += b"".join(step_pieces(verb, arg, ph) or [])
+                sent = True
+        if sent:
+            seeds.append(data[:MAX_INPUT])
+    return seeds
+
+
+def main_raw(cases_dir, out_dir):
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("case-*"):
+        old.unlink()
+    written = set()
+    case_files = sorted(cases_dir.rglob("*.case"))
+    for path in case_files:
+        case_id, clients, steps = parse_case(path)
+        for data in raw_seeds(case_id, clients, steps):
+            digest = hashlib.sha1(data).hexdigest()
+            if digest in written:
+                continue
+            written.add(digest)
+            safe = re.sub(r"[^\w.-]", "_", case_id)
+            (out_dir / f"case-{safe}-{digest[:12]}").write_bytes(data)
+    print(f"make_corpus: {len(written)} raw seeds from {len(case_files)} cases in {out_dir}")
+    return 0
+
+
 def write(out_dir, case_id, seeds, written):
     out_dir.mkdir(parents=True, exist_ok=True)
     for data in seeds:
@@ -267,8 +313,11 @@ def write(out_dir, case_id, seeds, written):
 
 
 def main(argv):
+    if len(argv) == 4 and argv[1] == "--raw":
+        return main_raw(Path(argv[2]), Path(argv[3]))
     if len(argv) != 3:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        print("usage: make_corpus.py CASES OUT_ROOT | make_corpus.py --raw CASES OUT_DIR",
+              file=sys.stderr)
         return 2
     cases_dir, out_root = Path(argv[1]), Path(argv[2])
     targets = {"fuzz_recv": recv_seeds, "fuzz_session": session_seeds}

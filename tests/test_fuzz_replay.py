@@ -101,6 +101,23 @@ def test_make_corpus_decodes_steps(tmp_path):
     assert b"\xff\x04NICK {brace}\r\n" in script and script.endswith(b"\xff\x09"), script
 
 
+def test_make_corpus_raw_streams(tmp_path):
+    """--raw: seeds for another server - each client's bytes exactly as
+    sent, registration first when the case registers it, no flags, no marks."""
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "sample.case").write_text(CASE)
+    out = tmp_path / "raw"
+    proc = subprocess.run([sys.executable, str(ROOT / "fuzz" / "make_corpus.py"), "--raw",
+                           str(cases), str(out)], capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr.decode()
+    seeds = {p.read_bytes() for p in out.iterdir()}
+    reg = b"NICK fuzzer\r\nUSER fuzzer 0 * :Fuzz\r\n"
+    assert seeds == {reg + b"JOIN #fuzz\r\n",
+                     reg + b"PRIVMSG peer :x\xff\r\nNOTICE peer :hi\r\n",
+                     b"NICK {brace}\r\n"}, seeds
+
+
 def test_runs_flag_times_inputs(tmp_path):
     """-runs=N: every input N more times after one untimed pass, and the
     mean cost printed (what `make bench` reads from bin/<target>-cost)."""
