@@ -7,9 +7,10 @@
 #                      FUZZ_EMPTY=1: from an empty corpus instead
 #   make fuzz-replay   the committed corpus and fuzz/regressions/ through
 #                      both targets built without libFuzzer (gcc, ASan+UBSan)
-#   make fuzz-merge    minimises seeds + what `make fuzz` found into
-#                      build/fuzz/merged/<target> (-merge=1); copy what is
-#                      worth keeping into fuzz/corpus (a few hundred at most)
+#   make fuzz-merge    keeps in fuzz/corpus/<target> what `make fuzz` reached
+#                      beyond the seeds: each reached edge once, as found-*
+#                      files (fuzz/merge_found.sh); FUZZ_MERGE_FROM=DIR adds
+#                      another run's corpora, DIR/<target>
 #   make fuzz-corpus   regenerates the seeds from cases/ (make_corpus.py)
 
 FUZZ_TARGETS  := fuzz_recv fuzz_session
@@ -84,11 +85,9 @@ fuzz-replay: $(FUZZ_TARGETS:%=bin/%-replay)
 
 fuzz-merge: $(FUZZ_TARGETS:%=bin/%)
 	@for t in $(FUZZ_TARGETS); do \
-		rm -rf $(FUZZ_WORK)/merged/$$t && mkdir -p $(FUZZ_WORK)/merged/$$t && \
-		./bin/$$t -merge=1 $(FUZZ_WORK)/merged/$$t fuzz/corpus/$$t $(FUZZ_WORK)/corpus/$$t \
-			$$(sed -n 's/^\([a-z_]*\) *= *\(.*\)/-\1=\2/p' fuzz/$$t.options) \
-			>$(FUZZ_WORK)/merge-$$t.log 2>&1 || { tail -5 $(FUZZ_WORK)/merge-$$t.log; exit 1; }; \
-		echo "fuzz-merge: $$t: $$(ls $(FUZZ_WORK)/merged/$$t | wc -l) inputs in $(FUZZ_WORK)/merged/$$t"; \
+		mkdir -p $(FUZZ_WORK)/corpus/$$t && \
+		fuzz/merge_found.sh bin/$$t $$t fuzz/corpus/$$t $(FUZZ_WORK)/corpus/$$t \
+			$(if $(FUZZ_MERGE_FROM),$(FUZZ_MERGE_FROM)/$$t) || exit 1; \
 	done
 
 fuzz-corpus:

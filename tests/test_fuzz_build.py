@@ -86,3 +86,42 @@ def test_target_runs_single_files(out, target, tmp_path):
     log = proc.stderr.decode(errors="replace")
     assert proc.returncode == 0, log[-4000:]
     assert log.count("Executed ") == len(files), log[-2000:]
+
+
+def test_merge_found_keeps_new_edges_only(out, tmp_path):
+    """fuzz/merge_found.sh (`make fuzz-merge`): what a run reached beyond the
+    seeds lands in the corpus as found-* files; a copy of a seed does not,
+    stale found-* files go, case-* seeds are never touched."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seed = b"\x08PING :a\r\n"
+    (corpus / "case-ping").write_bytes(seed)
+    (corpus / "found-stale").write_bytes(b"\x08PING :stale\r\n")
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "copy-of-seed").write_bytes(seed)
+    novel = b"\x18JOIN #x\r\nMODE #x +kl key 5\r\nTOPIC #x :t\r\nKICK #x peer :bye\r\n"
+    (run / "novel").write_bytes(novel)
+    proc = subprocess.run(["bash", str(ROOT / "fuzz" / "merge_found.sh"), str(out / "fuzz_recv"),
+                           "fuzz_recv", str(corpus), str(run)],
+                          capture_output=True, timeout=300)
+    log = proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
+    assert proc.returncode == 0, log
+    names = sorted(p.name for p in corpus.iterdir())
+    found = [corpus / n for n in names if n.startswith("found-")]
+    assert (corpus / "case-ping").read_bytes() == seed
+    assert "found-stale" not in names, names
+    assert [f.read_bytes() for f in found] == [novel], names
+    assert "1 found-* inputs" in log, log
+
+
+def test_merge_found_reports_a_failed_merge(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "found-keep").write_bytes(b"x")
+    proc = subprocess.run(["bash", str(ROOT / "fuzz" / "merge_found.sh"), "/bin/false",
+                           "fuzz_recv", str(corpus), str(tmp_path)],
+                          capture_output=True, timeout=60)
+    assert proc.returncode == 1, proc
+    assert b"merge of fuzz_recv failed" in proc.stderr, proc.stderr
+    assert (corpus / "found-keep").exists(), "a failed merge must not drop the old finds"
