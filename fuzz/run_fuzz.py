@@ -151,7 +151,8 @@ def main():
         lines += [f"    {f}" for f in found]
     lines += ["", "goal: the exec/s asked of the target and whether this run reached it; "
               "cov: edges covered; ft: libFuzzer features; corpus: inputs kept in "
-              f"{args.work}/corpus/<target> (`make fuzz-merge` minimises them into <work>/merged)."]
+              f"{args.work}/corpus/<target> (`make fuzz-merge` keeps what they reach beyond the "
+              "committed corpus in fuzz/corpus/<target>/found-*)."]
     text = "\n".join(lines) + "\n"
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(text)
