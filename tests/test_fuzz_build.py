@@ -62,15 +62,17 @@ def test_target_runs_seeds_and_fuzzes(out, target, tmp_path):
         z.extractall(seeds)
     work = tmp_path / "corpus"
     work.mkdir()
-    # Every seed once (the INITED pass), then 500 mutations; leak checks on.
+    # Every seed once (the INITED pass, which -runs counts too), then 500
+    # mutations; leak checks on.
+    runs = sum(1 for p in seeds.iterdir()) + 500
     proc = subprocess.run(
-        [str(out / target), "-runs=500", "-seed=1", "-max_total_time=120",
+        [str(out / target), f"-runs={runs}", "-seed=1", "-max_total_time=120",
          f"-dict={out / (target + '.dict')}", f"-artifact_prefix={tmp_path}/",
          str(work), str(seeds)],
         capture_output=True, timeout=300, env={"ASAN_OPTIONS": "detect_leaks=1"})
     log = proc.stderr.decode(errors="replace")
     assert proc.returncode == 0, f"{target} exited {proc.returncode}:\n{log[-4000:]}"
-    assert "INITED" in log and "Done 500 runs" in log, log[-2000:]
+    assert "INITED" in log and f"Done {runs} runs" in log, log[-2000:]
     assert not list(tmp_path.glob("crash-*")) and not list(tmp_path.glob("leak-*"))
 
 
