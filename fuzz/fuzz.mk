@@ -67,7 +67,7 @@ bin/guardtest: $(call dir_objs,asan,tests/tools/guardtest.c $(FUZZ_LIB_SRC))
 	@echo '  LD      $@'
 	@$(CC) $(SANFLAGS) -o $@ $^
 
-fuzz-build: $(FUZZ_TARGETS:%=bin/%) bin/fuzz_trivial $(FUZZ_TARGETS:%=bin/%-cost)
+fuzz-build: check-tools $(FUZZ_TARGETS:%=bin/%) bin/fuzz_trivial $(FUZZ_TARGETS:%=bin/%-cost)
 
 fuzz: fuzz-build
 	@mkdir -p reports
