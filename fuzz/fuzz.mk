@@ -9,7 +9,7 @@
 #                      both targets built without libFuzzer (gcc, ASan+UBSan)
 #   make fuzz-merge    keeps in fuzz/corpus/<target> what `make fuzz` reached
 #                      beyond the seeds: each reached edge once, as found-*
-#                      files (fuzz/merge_found.sh); FUZZ_MERGE_FROM=DIR adds
+#                      files (fuzz/merge_found.py); FUZZ_MERGE_FROM=DIR adds
 #                      another run's corpora, DIR/<target>
 #   make fuzz-corpus   regenerates the seeds from cases/ (make_corpus.py)
 
@@ -86,7 +86,7 @@ fuzz-replay: $(FUZZ_TARGETS:%=bin/%-replay)
 fuzz-merge: $(FUZZ_TARGETS:%=bin/%)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(FUZZ_WORK)/corpus/$$t && \
-		fuzz/merge_found.sh bin/$$t $$t fuzz/corpus/$$t $(FUZZ_WORK)/corpus/$$t \
+		$(PYTHON) fuzz/merge_found.py bin/$$t $$t fuzz/corpus/$$t $(FUZZ_WORK)/corpus/$$t \
 			$(if $(FUZZ_MERGE_FROM),$(FUZZ_MERGE_FROM)/$$t) || exit 1; \
 	done
 

@@ -11,6 +11,7 @@ fuzzing infrastructure."""
 import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -91,7 +92,7 @@ def test_target_runs_single_files(out, target, tmp_path):
 
 
 def test_merge_found_keeps_new_edges_only(out, tmp_path):
-    """fuzz/merge_found.sh (`make fuzz-merge`): what a run reached beyond the
+    """fuzz/merge_found.py (`make fuzz-merge`): what a run reached beyond the
     seeds lands in the corpus as found-* files; a copy of a seed does not,
     stale found-* files go, case-* seeds are never touched."""
     corpus = tmp_path / "corpus"
@@ -104,7 +105,8 @@ def test_merge_found_keeps_new_edges_only(out, tmp_path):
     (run / "copy-of-seed").write_bytes(seed)
     novel = b"\x18JOIN #x\r\nMODE #x +kl key 5\r\nTOPIC #x :t\r\nKICK #x peer :bye\r\n"
     (run / "novel").write_bytes(novel)
-    proc = subprocess.run(["bash", str(ROOT / "fuzz" / "merge_found.sh"), str(out / "fuzz_recv"),
+    proc = subprocess.run([sys.executable, str(ROOT / "fuzz" / "merge_found.py"),
+                           str(out / "fuzz_recv"),
                            "fuzz_recv", str(corpus), str(run)],
                           capture_output=True, timeout=300)
     log = proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
@@ -121,7 +123,7 @@ def test_merge_found_reports_a_failed_merge(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "found-keep").write_bytes(b"x")
-    proc = subprocess.run(["bash", str(ROOT / "fuzz" / "merge_found.sh"), "/bin/false",
+    proc = subprocess.run([sys.executable, str(ROOT / "fuzz" / "merge_found.py"), "/bin/false",
                            "fuzz_recv", str(corpus), str(tmp_path)],
                           capture_output=True, timeout=60)
     assert proc.returncode == 1, proc
