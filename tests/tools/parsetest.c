@@ -165,36 +165,41 @@ static int do_split(char *args, char *tmp)
 	return 0;
 }
 
-static int do_mask(char *args, char *tmp)
+/* Two escaped tokens of args as C strings, one after the other in tmp:
+ * *a is tmp, *b follows it.  -1 on a malformed token. */
+static int two_tokens(char *args, char *tmp, char **a, char **b)
 {
 	long n = unescape_token(&args, tmp);
 	if (n < 0)
 		return -1;
 	tmp[n] = '\0';
-	char *str = tmp + n + 1;
-	long k = unescape_token(&args, str);
+	*a = tmp;
+	*b = tmp + n + 1;
+	long k = unescape_token(&args, *b);
 	if (k < 0)
 		return -1;
-	str[k] = '\0';
-	printf("{\"match\":%s}\n", irc_mask_match(tmp, str) ? "true" : "false");
+	(*b)[k] = '\0';
+	return 0;
+}
+
+static int do_mask(char *args, char *tmp)
+{
+	char *mask, *str;
+	if (two_tokens(args, tmp, &mask, &str) != 0)
+		return -1;
+	printf("{\"match\":%s}\n", irc_mask_match(mask, str) ? "true" : "false");
 	return 0;
 }
 
 static int do_case(char *args, char *tmp)
 {
-	long n = unescape_token(&args, tmp);
-	if (n < 0)
+	char *a, *b;
+	if (two_tokens(args, tmp, &a, &b) != 0)
 		return -1;
-	tmp[n] = '\0';
-	char *b = tmp + n + 1;
-	long k = unescape_token(&args, b);
-	if (k < 0)
-		return -1;
-	b[k] = '\0';
 	char fa[1024], fb[1024];
-	int la = irc_casefold(fa, sizeof fa, tmp);
+	int la = irc_casefold(fa, sizeof fa, a);
 	int lb = irc_casefold(fb, sizeof fb, b);
-	int cmp = irc_casecmp(tmp, b);
+	int cmp = irc_casecmp(a, b);
 	printf("{\"cmp\":%d,\"fold_a\":", cmp < 0 ? -1 : cmp > 0);
 	if (la < 0)
 		fputs("null", stdout);
