@@ -100,15 +100,22 @@ static void put_transcript(FILE *out, const struct transcript *t, size_t from, c
 	}
 }
 
-void report_term_case(FILE *out, const struct case_result *cr, bool color, bool verbose)
+/* "<lead><mark> <id><sep><title>": the head of a case's line and of its
+ * failure report. */
+static void put_head(FILE *out, const char *lead, const struct case_result *cr, bool color,
+		     const char *sep)
 {
-	const struct casefile *c = cr->c;
-	fputs("  ", out);
+	fputs(lead, out);
 	put_mark(out, cr->verdict, color);
 	fputc(' ', out);
-	term_put(out, c->id);
-	fputs("  ", out);
-	term_put(out, c->title);
+	term_put(out, cr->c->id);
+	fputs(sep, out);
+	term_put(out, cr->c->title);
+}
+
+void report_term_case(FILE *out, const struct case_result *cr, bool color, bool verbose)
+{
+	put_head(out, "  ", cr, color, "  ");
 	fprintf(out, " %s(%ld ms)%s", color ? C_DIM : "", cr->duration_ms, color ? C_RESET : "");
 	/* A skip is not listed among the failures, so its reason goes here. */
 	if (cr->verdict == V_SKIP && cr->message && !verbose) {
@@ -127,12 +134,7 @@ static void put_failure(FILE *out, const struct case_result *cr, bool color, boo
 {
 	const struct casefile *c = cr->c;
 	const struct transcript *t = &cr->tr;
-	fputs("\n  ", out);
-	put_mark(out, cr->verdict, color);
-	fputc(' ', out);
-	term_put(out, c->id);
-	fputs(": ", out);
-	term_put(out, c->title);
+	put_head(out, "\n  ", cr, color, ": ");
 	fputs("\n    spec:", out);
 	if (c->nspecs == 0)
 		fputs(" (none)", out);
