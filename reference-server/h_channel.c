@@ -49,22 +49,14 @@ static void copy_text(char *dst, size_t n, const char *src)
 }
 
 /* Splits a comma list (a copied parameter) in place into items[], which
- * holds MAX_ITEMS; returns the count. */
-static unsigned split_list(char *list, char **items)
+ * holds MAX_ITEMS, with next (list_next skips empty items; list_next_item
+ * keeps them, for JOIN keys where an empty one is a channel without key);
+ * returns the count. */
+static unsigned split_list(char *list, char **items, char *(*next)(char **))
 {
 	unsigned n = 0;
 	char *item;
-	while (n < MAX_ITEMS && (item = list_next(&list)))
-		items[n++] = item;
-	return n;
-}
-
-/* The same for JOIN keys, where an empty item is a channel without key. */
-static unsigned split_keys(char *list, char **items)
-{
-	unsigned n = 0;
-	char *item;
-	while (n < MAX_ITEMS && (item = list_next_item(&list)))
+	while (n < MAX_ITEMS && (item = next(&list)))
 		items[n++] = item;
 	return n;
 }
@@ -429,8 +421,8 @@ void h_join(struct server *s, struct client *c, const struct irc_msg *m)
 	}
 	str_copy(names, sizeof names, m->params[0]);
 	str_copy(keys, sizeof keys, m->nparams > 1 ? m->params[1] : "");
-	unsigned nnames = split_list(names, namev);
-	unsigned nkeys = keys[0] ? split_keys(keys, keyv) : 0;
+	unsigned nnames = split_list(names, namev, list_next);
+	unsigned nkeys = keys[0] ? split_list(keys, keyv, list_next_item) : 0;
 
 	/* RFC 2812 3.2.1: keys pair with channels in order ("JOIN
 	 * #foo,#bar fubar,foobar"); channels past the keys need none. */
@@ -564,8 +556,8 @@ void h_kick(struct server *s, struct client *c, const struct irc_msg *m)
 
 	str_copy(chans, sizeof chans, m->params[0]);
 	str_copy(users, sizeof users, m->params[1]);
-	unsigned nchans = split_list(chans, chanv);
-	unsigned nusers = split_list(users, userv);
+	unsigned nchans = split_list(chans, chanv, list_next);
+	unsigned nusers = split_list(users, userv, list_next);
 
 	/* RFC 2812 3.2.8: "there MUST be either one channel parameter and
 	 * multiple user parameter, or as many channel parameters as there
