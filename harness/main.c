@@ -15,6 +15,8 @@
 #include "coverage.h"
 #include "discover.h"
 #include "report.h"
+#include "clock.h"
+#include "probe.h"
 #include "runner.h"
 #include "select.h"
 #include "spawn.h"
@@ -242,7 +244,7 @@ static int prepare_target(struct run *rn, char *err, size_t errsz)
 	rn->res.host = rn->env.host;
 	rn->res.port = rn->env.port;
 	rn->res.spawn_cmd = o->spawn;
-	int pre = runner_preflight(&rn->env, err, errsz);
+	int pre = probe_preflight(&rn->env, err, errsz);
 	if (pre == -2)
 		return -1;
 	if (pre != 0) {

@@ -14,16 +14,10 @@
 #include "../common/casemap.h"
 #include "expand.h"
 #include "pattern.h"
+#include "probe.h"
 #include "session.h"
 
 #define CHAN_KEYS_MAX 16
-
-long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct runctx {
 	struct run_env *env;
@@ -598,7 +592,7 @@ void runner_run_case(struct run_env *env, const struct casefile *c, struct case_
 	sess_free(&x->sess);
 	if (x->verdict == V_PASS && needs_liveness(c)) {
 		char why[1024];
-		if (!runner_liveness(env, why, sizeof why))
+		if (!probe_liveness(env, why, sizeof why))
 			set_verdict(x, V_CRASH, "after this case the server no longer serves a new "
 						"client: %s", why);
 	}
@@ -608,37 +602,4 @@ void runner_run_case(struct run_env *env, const struct casefile *c, struct case_
 	free(buf);
 	free(cl);
 	free(x);
-}
-
-static int probe(struct run_env *env, struct target_info *learn, char *err, size_t errsz)
-{
-	struct sclient cl = {.name = "probe"};
-	struct transcript tr = {0};
-	struct session s;
-	int rc = sess_init(&s, env, &cl, 1, &tr);
-	s.learn = learn;
-	unsigned k = 0;
-	if (rc == 0)
-		rc = sess_connect(&s, 0) != 0 ? -2 : 0;
-	else
-		snprintf(s.why, sizeof s.why, "out of memory");
-	if (rc == 0)
-		rc = sess_register(&s, &k, 1, sess_deadline(&s, env->timeout_ms * 2));
-	if (rc == 0)
-		rc = sess_sync(&s, 0, sess_deadline(&s, env->timeout_ms));
-	if (rc != 0)
-		snprintf(err, errsz, "%s", s.why);
-	sess_free(&s);
-	transcript_free(&tr);
-	return rc;
-}
-
-int runner_preflight(struct run_env *env, char *err, size_t errsz)
-{
-	return probe(env, &env->ti, err, errsz);
-}
-
-bool runner_liveness(struct run_env *env, char *why, size_t whysz)
-{
-	return probe(env, NULL, why, whysz) == 0;
 }

@@ -11,8 +11,9 @@
 
 #include "../common/ircmsg.h"
 #include "conn.h"
+#include "clock.h"
 #include "result.h"
-#include "runner.h"
+#include "runenv.h"
 
 struct sclient {
 	char name[32];

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "clock.h"
+#include "probe.h"
+
 void sup_init(struct supervisor *s, struct spawn *sp, struct run_env *env, bool valgrind)
 {
 	s->sp = sp;
@@ -67,7 +70,7 @@ static bool died_during(struct supervisor *s, const struct sup_ticket *t,
 	if ((*mine = poll_death(s, ex)))
 		return true;
 	char why[256];
-	if (run_over(s) || runner_liveness(s->env, why, sizeof why))
+	if (run_over(s) || probe_liveness(s->env, why, sizeof why))
 		return overlapped(s, t);
 	long until = now_ms() + (s->valgrind ? 10000 : 3000);
 	while (now_ms() < until && !run_over(s)) {

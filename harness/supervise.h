@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 #include "result.h"
-#include "runner.h"
+#include "runenv.h"
 #include "spawn.h"
 
 struct supervisor {
