@@ -15,22 +15,25 @@ HARNESS_SRC := $(wildcard harness/*.c)
 HARNESS_LIBS := -ljansson -pthread
 
 OBJ := build/obj
+# Run before anything compiles (see check-tools below); a test replaces it.
+ENSURE_TOOLS ?= ./scripts/ensure-tools.sh
 dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 
 .PHONY: all test run serve bench matrix clean check-tools
-all: bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
-     bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit
+PROGRAMS := bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
+            bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit
+all: $(PROGRAMS)
 
 # ---- object rules: one tree per flavour (plain, asan, poll) ----
-$(OBJ)/plain/%.o: %.c
+$(OBJ)/plain/%.o: %.c | check-tools
 	@mkdir -p $(dir $@)
 	@echo '  CC      $<'
 	@$(CC) $(CSTD) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
-$(OBJ)/asan/%.o: %.c
+$(OBJ)/asan/%.o: %.c | check-tools
 	@mkdir -p $(dir $@)
 	@echo '  CC-SAN  $<'
 	@$(CC) $(CSTD) $(WARN) $(SANFLAGS) -MMD -MP -c $< -o $@
-$(OBJ)/poll/%.o: %.c
+$(OBJ)/poll/%.o: %.c | check-tools
 	@mkdir -p $(dir $@)
 	@echo '  CC-POLL $<'
 	@$(CC) $(CSTD) $(WARN) $(CFLAGS) -DREFIRCD_USE_POLL -MMD -MP -c $< -o $@
@@ -83,10 +86,17 @@ bin/spawn_unit: $(call dir_objs,asan,tests/tools/spawn_unit.c harness/spawn.c ha
 -include $(shell find build -name '*.d' 2>/dev/null)
 
 # ---- tools: install what is missing (Debian; root can apt-get) ----
+# Every object rule (here and in fuzz/fuzz.mk) and every program has
+# check-tools as an order-only prerequisite: whatever the entry point
+# (make, make run, make bench, make fuzz, ...) and even under -j, the tools
+# are checked once per make run before the first compiler starts, and
+# nothing is rebuilt because of it.  When all is there it costs a few probes.
 check-tools:
-	@./scripts/ensure-tools.sh
+	@$(ENSURE_TOOLS)
 
-test: check-tools all
+$(PROGRAMS): | check-tools  # links need the libraries even when no object is rebuilt
+
+test: all
 	$(PYTHON) -m pytest -q tests
 
 # The main job: the whole suite against refircd (spawned on a free port), or

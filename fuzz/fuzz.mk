@@ -33,7 +33,7 @@ all: $(FUZZ_TARGETS:%=bin/%-replay) bin/guardtest
 # except the harness (fakesrv.c, the targets), not under test: its byte loops
 # would only add coverage noise and trace-cmp calls to every execution.
 FUZZ_COV = $(if $(filter fuzz/fakesrv.c fuzz/snapshot.c fuzz/replay.c $(FUZZ_TARGETS:%=fuzz/%.c),$<),,-fsanitize=fuzzer-no-link)
-$(OBJ)/fuzz/%.o: %.c
+$(OBJ)/fuzz/%.o: %.c | check-tools
 	@mkdir -p $(dir $@)
 	@echo '  CC-FUZZ $<'
 	@$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_CFLAGS) $(FUZZ_COV) -MMD -MP -c $< -o $@
@@ -67,7 +67,7 @@ bin/guardtest: $(call dir_objs,asan,tests/tools/guardtest.c $(FUZZ_LIB_SRC))
 	@echo '  LD      $@'
 	@$(CC) $(SANFLAGS) -o $@ $^
 
-fuzz-build: check-tools $(FUZZ_TARGETS:%=bin/%) bin/fuzz_trivial $(FUZZ_TARGETS:%=bin/%-cost)
+fuzz-build: $(FUZZ_TARGETS:%=bin/%) bin/fuzz_trivial $(FUZZ_TARGETS:%=bin/%-cost)
 
 fuzz: fuzz-build
 	@mkdir -p reports
