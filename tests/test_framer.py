@@ -18,8 +18,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import parsetool  # noqa: E402
 from irc import BIN  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not (BIN / "parsetest").exists(),
-                                reason="bin/parsetest is not built (make all)")
+
+
+@pytest.fixture(autouse=True)
+def _parsetest_built():
+    if not (BIN / "parsetest").exists():
+        pytest.fail("bin/parsetest is not built: run `make all` first")
 
 CONTENT_MAX = 510  # RFC 2812 2.3: 512 including CR LF
 PART_MAX = CONTENT_MAX + 1

@@ -113,8 +113,8 @@ def test_unreachable_target_is_2(tmp_path):
     held.close()
     assert run.rc == 2, run
     assert f"ircspec: target 127.0.0.1:{port} unusable: " in run.err, run
-    assert "Connection refused" in run.err, run
-    assert run.wall < 5, run
+    assert "Connection refused" in run.err, run  # refused at once, not a timeout
+    assert "timed out" not in run.err, run
 
 
 def test_bad_case_file_is_2(tmp_path):

@@ -108,9 +108,7 @@ def interrupt(tmp_path, signals, bug="silent", start_delay=None, wait_for=b"pre-
     assert wait_for in seen, bytes(seen)
     for sig in signals:
         proc.send_signal(sig)
-    t_sig = time.monotonic()
-    run = finish(proc, t0, 30, tmp_path / "r.json")
-    run.after_signal = time.monotonic() - t_sig
+    run = finish(proc, t0, 60, tmp_path / "r.json")  # a hang guard only
     check_sanitizers(bytes(seen).decode(errors="replace"))
     pids = announced(ann)
     return run, pids
@@ -121,7 +119,6 @@ def test_interrupt_stops_the_server(tmp_path, sig):
     """One Ctrl-C: every wait ends now, cases not started are 'not run:
     interrupted', reports are written, the server is stopped."""
     run, pids = interrupt(tmp_path, [sig])
-    assert run.after_signal < 3, run
     assert run.rc == 1, run
     assert len(pids) == 1 and pid_gone(pids[0]), f"server left running: {pids}"
     statuses = set(run.status().values())
@@ -149,13 +146,15 @@ def test_interrupt_while_the_server_starts(tmp_path):
         assert ready, "the spawned server never announced itself"
         pids = [int(os.read(fd, 100).split()[0])]
         proc.send_signal(signal.SIGINT)
-        run = finish(proc, t0, 3)
+        run = finish(proc, t0, 60)  # a hang guard; the server would start at 30 s
     finally:
         os.close(fd)
         if proc.poll() is None:
             proc.kill()
         kill_leftovers(pids)
-    assert run.rc in (1, 2, 130), run
+    # Stopped by the signal, not by the server's readiness timeout (20 s).
+    assert run.rc == 130, run
+    assert "interrupted while the server was starting" in run.err, run
     assert pid_gone(pids[0]), "server left running"
 
 
@@ -163,10 +162,12 @@ def test_deadline_while_the_server_starts(tmp_path):
     ann = tmp_path / "pids"
     cmd = FakeServer.command(announce=ann, start_delay=30)
     try:
-        run = ircspec(tmp_path, "--spawn", cmd, "--deadline", "1", FIXTURE, timeout=3)
+        run = ircspec(tmp_path, "--spawn", cmd, "--deadline", "1", FIXTURE, timeout=60)
     finally:
         kill_leftovers(announced(ann))
+    # Ended by the deadline, not by the server's readiness timeout (20 s).
     assert run.rc == 2, run
+    assert "--deadline passed while the server was starting" in run.err, run
 
 
 def test_server_that_never_starts(tmp_path):

@@ -11,8 +11,12 @@ import pytest
 
 from harness_run import BIN, FIXTURE, REPO, ircspec
 
-pytestmark = pytest.mark.skipif(shutil.which("valgrind") is None,
-                                reason="valgrind is not installed")
+
+
+@pytest.fixture(autouse=True)
+def _valgrind_installed():
+    if shutil.which("valgrind") is None:
+        pytest.fail("valgrind is not installed: scripts/ensure-tools.sh installs it")
 
 ACCEPT_CASE = """\
 id: vg-accept-and-close
@@ -44,7 +48,7 @@ def test_refircd_under_valgrind_is_clean(tmp_path):
 def leak_server(tmp_path_factory):
     cc = shutil.which("cc") or shutil.which("gcc")
     if not cc:
-        pytest.skip("needs a C compiler")
+        pytest.fail("no C compiler: scripts/ensure-tools.sh installs gcc")
     exe = tmp_path_factory.mktemp("vg") / "vg_leak_server"
     subprocess.run([cc, "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE", "-g",
                     "-O0", "-o", str(exe), str(REPO / "tests/fixtures/vg_leak_server.c")],

@@ -8,7 +8,6 @@ Regenerate the baseline after a deliberate change with
   scripts/baseline-ngircd.sh
 """
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -26,10 +25,8 @@ def ngircd_available():
 
 def test_suite_against_ngircd_has_no_regressions(tmp_path):
     ok, why = ngircd_available()
-    if not ok:
-        if os.environ.get("CI"):
-            pytest.fail(f"ngircd could not be installed in CI: {why}")
-        pytest.skip(f"ngircd not installable here: {why}")
+    if not ok:  # the gate is part of `make test`: without ngircd it has not run
+        pytest.fail(f"ngircd could not be installed (targets/install.sh ngircd): {why}")
     report = tmp_path / "ngircd.json"
     r = subprocess.run(
         [str(ROOT / "bin" / "ircspec"), "--no-color", "-j", "8",

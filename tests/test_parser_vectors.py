@@ -1,8 +1,9 @@
 """common/ircmsg.c and common/casemap.c against the ircdocs parser-tests
 vectors, plus cases of our own and a randomised comparison with a model.
 
-The vectors live outside the repository, in ../shared/vectors (the repo
-root's parent holds shared/); the tests skip with a message if absent."""
+The vectors are vendored in tests/vectors/ (source, commit and CC0 licence
+in tests/vectors/README.md), so they are always there: a missing file, or
+bin/parsetest or python3-yaml missing, fails the test, never skips it."""
 
 import random
 import sys
@@ -15,18 +16,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import parsetool  # noqa: E402
 from irc import BIN, REPO  # noqa: E402
 
-VECTORS = REPO.parent / "shared" / "vectors" / "ircdocs-parser-tests" / "tests"
+VECTORS = REPO / "tests" / "vectors" / "ircdocs-parser-tests" / "tests"
 
-pytestmark = pytest.mark.skipif(not (BIN / "parsetest").exists(),
-                                reason="bin/parsetest is not built (make all)")
+
+@pytest.fixture(autouse=True)
+def _parsetest_built():
+    if not (BIN / "parsetest").exists():
+        pytest.fail("bin/parsetest is not built: run `make all` first")
 
 
 def load(name):
+    import yaml  # python3-yaml: scripts/ensure-tools.sh installs it
+
     path = VECTORS / name
-    if not path.exists():
-        pytest.skip(f"parser vectors not found at {path} (expected the ircdocs "
-                    f"parser-tests under <repo>/../shared/vectors)")
-    yaml = pytest.importorskip("yaml", reason="python3-yaml is needed to read the vectors")
+    assert path.exists(), f"parser vectors missing: {path} (vendored in tests/vectors/)"
     return yaml.safe_load(path.read_text())["tests"]
 
 

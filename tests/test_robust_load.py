@@ -6,13 +6,12 @@ every wait is bounded."""
 import asyncio
 import re
 import socket
-import time
 
 import irc
 
 N_CLIENTS = 1000
 GROUP = 10  # clients per channel
-DEADLINE = 90  # seconds for the whole scenario; it takes a few normally
+DEADLINE = 90  # hang guard for the whole scenario (asyncio.wait_for); never a measure
 
 
 class Barrier:
@@ -98,9 +97,7 @@ async def scenario(host, port, tag):
 def test_thousand_clients_register_and_talk(spawn_server):
     srv = spawn_server()
     tag = irc.uniq("L")[:8]
-    start = time.monotonic()
-    results = asyncio.run(scenario(srv.host, srv.port, tag))
-    elapsed = time.monotonic() - start
+    results = asyncio.run(scenario(srv.host, srv.port, tag))  # DEADLINE: a hang guard
     n_users = [int(x) for x in re.findall(r"\d+", results.pop("lusers"))]
     assert n_users[0] == N_CLIENTS, f"255 says {n_users}, want {N_CLIENTS} clients"
     bad_chan = [i for i, r in results.items() if not r[0]]
@@ -109,5 +106,4 @@ def test_thousand_clients_register_and_talk(spawn_server):
         assert direct == [f"{tag}n{(i - 1) % N_CLIENTS}"], (i, direct)
         assert not extra, (i, extra)
     assert len(results) == N_CLIENTS
-    assert elapsed < DEADLINE
     srv.check_healthy()

@@ -25,7 +25,12 @@ EXE = BIN / "spawn_unit"
 FIXTURES = REPO / "tests" / "fixtures"
 ENV = dict(os.environ, ASAN_OPTIONS="detect_leaks=1", UBSAN_OPTIONS="print_stacktrace=1")
 
-pytestmark = pytest.mark.skipif(not EXE.exists(), reason="bin/spawn_unit is not built (make all)")
+
+
+@pytest.fixture(autouse=True)
+def _spawn_unit_built():
+    if not EXE.exists():
+        pytest.fail(f"{EXE} is not built: run `make all` first")
 
 
 def run(*args, timeout=120):
