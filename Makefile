@@ -12,7 +12,7 @@ COMMON_SRC := $(wildcard common/*.c)
 SERVER_SRC := $(wildcard reference-server/*.c)
 SERVER_LIB := $(filter-out reference-server/main.c reference-server/netloop.c,$(SERVER_SRC))
 HARNESS_SRC := $(wildcard harness/*.c)
-HARNESS_LIBS := -ljansson -pthread
+HARNESS_LIBS := -ljansson -lpcre2-8 -pthread
 
 OBJ := build/obj
 # Run before anything compiles (see check-tools below); a test replaces it.

@@ -5,12 +5,12 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounded_re.h"
 #include "expand.h"
 #include "pattern.h"
 
@@ -56,6 +56,7 @@ struct parser {
 	bool have_id, have_title, have_spec, have_level, have_clients;
 	char *scratch; /* PATTERN_TEXT_MAX bytes for expanding while checking */
 	unsigned cap_steps;
+	unsigned lookups; /* placeholders looked up by the last check_text */
 };
 
 static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -253,7 +254,9 @@ int case_client_index(const struct casefile *c, const char *name)
 static int check_lookup(void *arg, const char *kind, const char *key, char *out,
 			size_t outsz)
 {
-	const struct casefile *c = arg;
+	struct parser *p = arg;
+	const struct casefile *c = p->c;
+	p->lookups++;
 	if (strcmp(kind, "nick") == 0 || strcmp(kind, "user") == 0) {
 		if (case_client_index(c, key) < 0) {
 			snprintf(out, outsz, "no client named '%s' in clients:", key);
@@ -281,8 +284,9 @@ static int check_lookup(void *arg, const char *kind, const char *key, char *out,
 static int check_text(struct parser *p, const char *text, bool escapes, char *out,
 		      size_t outsz, size_t *outlen)
 {
-	struct expand_ctx ctx = {check_lookup, p->c, 0, escapes};
+	struct expand_ctx ctx = {check_lookup, p, 0, escapes, false};
 	char err[300];
+	p->lookups = 0;
 	if (expand(&ctx, text, out, outsz, outlen, err, sizeof err) != 0)
 		return fail(p, "%s", err);
 	return 0;
@@ -301,6 +305,25 @@ static int check_pattern(struct parser *p, const char *text)
 	if (pattern_compile(&pat, buf, err, sizeof err) != 0)
 		return fail(p, "bad pattern: %s", err);
 	pattern_free(&pat);
+	return 0;
+}
+
+/* Compiled here, so a bad regex fails with FILE:LINE before any
+ * connection; kept when no placeholder makes it differ from run to run. */
+static int check_regex(struct parser *p, struct step *st)
+{
+	struct expand_ctx ctx = {check_lookup, p, 0, true, true};
+	char err[300];
+	size_t len;
+	p->lookups = 0;
+	if (expand(&ctx, st->arg, p->scratch, PATTERN_TEXT_MAX, &len, err, sizeof err) != 0)
+		return fail(p, "%s", err);
+	if (bre_compile(&st->re, p->scratch, len, err, sizeof err) != 0)
+		return fail(p, "expect-re: %s", err);
+	if (p->lookups > 0) {
+		bre_free(st->re);
+		st->re = NULL;
+	}
 	return 0;
 }
 
@@ -390,19 +413,8 @@ static int check_arg(struct parser *p, struct step *st)
 		return *arg ? fail(p, "pause takes only a number of milliseconds") : 0;
 	case STEP_EXPECT: case STEP_EXPECT_NEXT: case STEP_EXPECT_NONE:
 		return check_pattern(p, arg);
-	case STEP_EXPECT_RE: {
-		if (check_text(p, arg, true, buf, bufsz, &len) != 0)
-			return -1;
-		regex_t re;
-		int rc = regcomp(&re, buf, REG_EXTENDED | REG_NOSUB);
-		if (rc != 0) {
-			char msg[200];
-			regerror(rc, &re, msg, sizeof msg);
-			return fail(p, "expect-re: %s", msg);
-		}
-		regfree(&re);
-		return 0;
-	}
+	case STEP_EXPECT_RE:
+		return check_regex(p, st);
 	case STEP_EXPECT_ANY: {
 		char *s = arg;
 		while (s) {
@@ -620,6 +632,7 @@ void case_free(struct casefile *c)
 	for (unsigned i = 0; i < c->nsteps; i++) {
 		free(c->steps[i].arg);
 		free(c->steps[i].targets);
+		bre_free(c->steps[i].re);
 		for (unsigned k = 0; k < c->steps[i].nalts; k++)
 			free(c->steps[i].alts[k]);
 	}

@@ -16,6 +16,8 @@
 #define CASE_MAX_SPECS 8
 #define CASE_MAX_TAGS 16
 
+struct bre;
+
 enum level { LEVEL_MUST, LEVEL_SHOULD, LEVEL_MAY };
 
 enum step_kind {
@@ -28,7 +30,7 @@ enum step_kind {
 	STEP_REPEAT,        /* send a line N times in one write ({i} counts) */
 	STEP_EXPECT,        /* a matching message arrives (others skipped) */
 	STEP_EXPECT_NEXT,   /* the very next message matches */
-	STEP_EXPECT_RE,     /* a raw line matching a POSIX ERE arrives */
+	STEP_EXPECT_RE,     /* a raw line matching a PCRE2 regex arrives */
 	STEP_EXPECT_ANY,    /* one of several patterns (' || ') arrives */
 	STEP_EXPECT_NONE,   /* nothing matching arrives before a PING barrier */
 	STEP_EXPECT_CLOSE,  /* the server closes the connection */
@@ -52,6 +54,8 @@ struct step {
 	char *alts[CASE_MAX_ALTS]; /* expect-any: split alternatives (owned) */
 	unsigned nalts;
 	unsigned num;           /* split pieces, repeat count, pause ms */
+	struct bre *re;         /* expect-re without placeholders: compiled
+				   once at load (owned); else NULL */
 	bool all_clients;       /* addressed with "*:" */
 };
 

@@ -1,6 +1,7 @@
 /* expand.c - placeholders and escapes in case text (see expand.h). */
 #include "expand.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,10 +63,22 @@ static size_t escape(const char *s, struct out *o, char *err, size_t errsz)
 	return 2;
 }
 
+/* PCRE2 (and POSIX) take a backslash before punctuation as "this byte
+ * itself"; letters, digits and bytes past ASCII are literal already, and a
+ * backslash before a letter or digit would make \d, \1 of them. */
+static void put_quoted(struct out *o, const char *s)
+{
+	for (; *s && !o->overflow; s++) {
+		if ((unsigned char)*s < 0x80 && ispunct((unsigned char)*s))
+			put(o, "\\", 1);
+		put(o, s, 1);
+	}
+}
+
 static int placeholder(const struct expand_ctx *ctx, const char *body, struct out *o,
 		       char *err, size_t errsz)
 {
-	char val[1024];
+	char val[EXPAND_VALUE_MAX + 1];
 	if (strcmp(body, "i") == 0) {
 		int n = snprintf(val, sizeof val, "%ld", ctx->counter);
 		put(o, val, (size_t)n);
@@ -97,7 +110,10 @@ static int placeholder(const struct expand_ctx *ctx, const char *body, struct ou
 		snprintf(err, errsz, "{%s}: %s", body, val);
 		return -1;
 	}
-	put(o, val, strlen(val));
+	if (ctx->quote_values)
+		put_quoted(o, val);
+	else
+		put(o, val, strlen(val));
 	return 0;
 }
 

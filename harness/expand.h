@@ -9,7 +9,9 @@
  *   {repeat:N:TEXT}          TEXT N times (to build long lines)
  *   {{                       a literal '{'
  * Escapes (when asked): \r \n \t \0 \\ \xNN; other "\X" pairs are kept as
- * they are, so a pattern's "\*" still reaches the glob matcher. */
+ * they are, so a pattern's "\*" still reaches the glob matcher.
+ * In a regex the values of placeholders are quoted (quote_values): a nick
+ * or channel the server chose stands for itself, never for regex syntax. */
 #ifndef IRCSPEC_EXPAND_H
 #define IRCSPEC_EXPAND_H
 
@@ -25,7 +27,12 @@ struct expand_ctx {
 	void *arg;
 	long counter;  /* {i} */
 	bool escapes;  /* also decode backslash escapes */
+	bool quote_values; /* a backslash before each ASCII punctuation byte of a
+			      looked-up value: PCRE2 then takes it literally */
 };
+
+/* The longest value a lookup may give (its buffer is one byte more). */
+#define EXPAND_VALUE_MAX 1023
 
 /* Expands tmpl into out (binary-safe; *outlen bytes, NUL-terminated when
  * room).  Returns 0, or -1 with a message in err. */

@@ -3,7 +3,6 @@
  * parallel; the first unmet step ends the case with expected vs received. */
 #include "runner.h"
 
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <time.h>
 
 #include "../common/casemap.h"
+#include "bounded_re.h"
 #include "expand.h"
 #include "pattern.h"
 #include "probe.h"
@@ -116,7 +116,7 @@ static int lookup(void *arg, const char *kind, const char *key, char *out, size_
 /* Expands step text into x->buf; on error the case is an error. */
 static int fill(struct runctx *x, const struct step *st, const char *text, size_t *len)
 {
-	struct expand_ctx ctx = {lookup, x, x->counter, true};
+	struct expand_ctx ctx = {lookup, x, x->counter, true, st->kind == STEP_EXPECT_RE};
 	char err[300];
 	if (expand(&ctx, text, x->buf, PATTERN_TEXT_MAX, len, err, sizeof err) != 0) {
 		set_verdict(x, V_ERROR, "line %d: %s", st->line, err);
@@ -269,17 +269,37 @@ static int step_repeat(struct runctx *x, const struct step *st)
 struct matchset {
 	struct pattern pats[CASE_MAX_ALTS];
 	unsigned npats;
-	regex_t re;
-	bool have_re;
+	const struct bre *re;   /* expect-re: the step's own, or owned_re */
+	struct bre *owned_re;   /* compiled after expanding placeholders */
+	/* A regex ends the wait early: at a limit (no verdict on the line),
+	 * or at the step's deadline (each line may cost up to the match limit,
+	 * so a queue full of them could outlast it). */
+	enum { RE_GOING, RE_LIMIT, RE_LATE } re_stop;
+	long deadline;
+	const atomic_long *run_deadline;
+	char re_err[160];
 	const char *pong_token; /* expect-none: the barrier's PONG also stops */
 	int hit;                /* which matched: pattern index, or -1 for PONG */
 };
 
+static bool match_re(struct matchset *ms, const struct rline *l)
+{
+	long now = now_ms(), run_dl = atomic_load(ms->run_deadline);
+	if (now >= ms->deadline || (run_dl && now >= run_dl)) {
+		ms->re_stop = RE_LATE;
+		return true;
+	}
+	enum bre_result r = bre_match(ms->re, l->data, l->len, ms->re_err, sizeof ms->re_err);
+	if (r == BRE_LIMIT)
+		ms->re_stop = RE_LIMIT;
+	return r != BRE_NOMATCH;
+}
+
 static bool match_set(void *arg, const struct rline *l, const struct irc_msg *m)
 {
 	struct matchset *ms = arg;
-	if (ms->have_re)
-		return regexec(&ms->re, l->data, 0, NULL, 0) == 0;
+	if (ms->re)
+		return match_re(ms, l);
 	if (!m)
 		return false;
 	/* The barrier's own PONG first: a broad pattern ("* ...") must not
@@ -305,8 +325,7 @@ static void matchset_free(struct matchset *ms)
 {
 	for (unsigned i = 0; i < ms->npats; i++)
 		pattern_free(&ms->pats[i]);
-	if (ms->have_re)
-		regfree(&ms->re);
+	bre_free(ms->owned_re);
 }
 
 /* Expands and compiles each text; `shown` gets them for the message. */
@@ -329,11 +348,15 @@ static int matchset_build(struct runctx *x, const struct step *st, struct matchs
 						x->buf) : 0;
 		o += rc > 0 ? (size_t)rc : 0;
 		if (st->kind == STEP_EXPECT_RE) {
-			if (regcomp(&ms->re, x->buf, REG_EXTENDED | REG_NOSUB) != 0) {
-				set_verdict(x, V_ERROR, "line %d: bad regex after expansion", st->line);
+			ms->run_deadline = &x->env->deadline_ms;
+			if (st->re) {
+				ms->re = st->re;
+			} else if (bre_compile(&ms->owned_re, x->buf, len, err, sizeof err) != 0) {
+				set_verdict(x, V_ERROR, "line %d: expect-re: %s", st->line, err);
 				return -1;
+			} else {
+				ms->re = ms->owned_re;
 			}
-			ms->have_re = true;
 		} else if (pattern_compile(&ms->pats[ms->npats], x->buf, err, sizeof err) != 0) {
 			set_verdict(x, V_ERROR, "line %d: %s", st->line, err);
 			matchset_free(ms);
@@ -355,9 +378,21 @@ static int step_expect(struct runctx *x, const struct step *st)
 	for (unsigned i = 0; i < st->ntargets && rc == 0; i++) {
 		unsigned k = st->targets[i];
 		long dl = sess_deadline(&x->sess, x->env->timeout_ms);
+		ms.deadline = dl;
 		struct rline *l = sess_wait(&x->sess, k, match_set, &ms,
 					    st->kind == STEP_EXPECT_NEXT, dl);
-		if (!l) {
+		if (ms.re_stop == RE_LIMIT) {
+			/* Not the server's fault: the regex backtracks without bound. */
+			set_verdict(x, V_ERROR, "%s:%d: expect-re: %s on a line of %zu bytes "
+				    "(a regex that backtracks without bound: simplify it)",
+				    x->c->path, st->line, ms.re_err, l->len);
+			rc = -1;
+		} else if (ms.re_stop == RE_LATE) {
+			snprintf(x->sess.why, sizeof x->sess.why, "%s: nothing matched within %d ms",
+				 x->cl[k].name, x->env->timeout_ms);
+			fail_step(x, st, shown);
+			rc = -1;
+		} else if (!l) {
 			fail_step(x, st, shown);
 			rc = -1;
 		} else {

@@ -2,9 +2,9 @@
 
 By default it behaves as a conforming server should for what the fixture
 cases (tests/cases_fixture/) exercise: the registration burst 001..005 and
-375/372/376, PING -> PONG, JOIN/PART/PRIVMSG/NOTICE in channels and to nicks,
-QUIT -> ERROR and close, peers see QUIT when a client goes away, 401/403/
-404/411/412/421/433/442/451 where they are due.  `--bug NAME` switches on
+375/372/376, PING -> PONG, ISON -> 303, JOIN/PART/PRIVMSG/NOTICE in
+channels and to nicks, QUIT -> ERROR and close, peers see QUIT when a client
+goes away, 401/403/404/411/412/421/433/442/451 where they are due.  `--bug NAME` switches on
 ONE classic bug (see BUGS); `--crash-on TEXT` dies by SIGSEGV, after a line
 on stderr, on the first received line containing TEXT.
 
@@ -55,6 +55,8 @@ BUGS = {
     "bigline": "sends every client a 1 MB line first, then behaves",
     "close-early": "closes every connection right after accept",
     "slow": "every reply leaves --delay seconds (default 2) after it was due",
+    "meta-nick": "001 renames each client to a nick full of regex metacharacters "
+                 "(valid by RFC 2812 2.3.1's grammar, 15 chars)",
 }
 
 
@@ -294,6 +296,11 @@ class Server:
     def cmd_PONG(self, c, params):
         pass
 
+    def cmd_ISON(self, c, params):
+        """RFC 2812 4.9: the nicks asked for that are on the network."""
+        here = [n for word in params for n in word.split() if casefold(n) in self.nicks]
+        self.numeric(c, "303", " ".join(here))
+
     def cmd_PING(self, c, params):
         if not params:
             self.numeric(c, "409", "No origin specified")
@@ -337,6 +344,11 @@ class Server:
         if c.registered or not (c.nick and c.user):
             return
         c.registered = True
+        if self.bug == "meta-nick":
+            # As an ERE, "^x|[x]{9}" is an anchor, an alternation and a bound.
+            del self.nicks[casefold(c.nick)]
+            c.nick = f"^{c.nick[:5]}|[x]{{9}}"
+            self.nicks[casefold(c.nick)] = c
         self.numeric(c, "001", f"Welcome to the fake network {c.mask()}")
         self.numeric(c, "002", f"Your host is {NAME}, running fakeserver-1.0")
         self.numeric(c, "003", "This server was created today")

@@ -66,7 +66,7 @@ MISTAKES = {
     "undeclared-nick": (replace_line(9, "a: send PRIVMSG {nick:x} :hi"), 9,
                         "{nick:x}: no client named 'x' in clients:"),
     "bad-regex": (replace_line(10, "a: expect-re ^:[^ ]+ PONG (x"), 10,
-                  "expect-re: Unmatched ( or \\("),
+                  "expect-re: missing closing parenthesis, at byte 15"),
     "bad-escape": (replace_line(9, "a: raw PING :x\\xZ1\\r\\n"), 9,
                    "bad escape '\\xZ1' (needs two hex digits)"),
     "expect-any-one-alternative": (replace_line(10, "a: expect-any PONG * x"), 10,
