@@ -12,7 +12,7 @@ COMMON_SRC := $(wildcard common/*.c)
 SERVER_SRC := $(wildcard reference-server/*.c)
 SERVER_LIB := $(filter-out reference-server/main.c reference-server/netloop.c,$(SERVER_SRC))
 HARNESS_SRC := $(wildcard harness/*.c)
-HARNESS_LIBS := -ljansson -lpcre2-8 -pthread
+HARNESS_LIBS := -ljansson -lpcre2-8 -lexpat -pthread
 
 OBJ := build/obj
 # Run before anything compiles (see check-tools below); a test replaces it.
@@ -21,7 +21,7 @@ dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 
 .PHONY: all test run serve bench matrix clean check-tools
 PROGRAMS := bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
-            bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit
+            bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit bin/vgxml_unit
 all: $(PROGRAMS)
 
 # ---- object rules: one tree per flavour (plain, asan, poll) ----
@@ -77,11 +77,18 @@ bin/harness_unit: $(call dir_objs,asan,$(HARNESS_UNIT_SRC) $(COMMON_SRC))
 	@echo '  LD      $@'
 	@$(CC) $(SANFLAGS) -o $@ $^ $(HARNESS_LIBS)
 
-# spawn.c and vgxml.c tests (spawn_unit is also its own test server).
-bin/spawn_unit: $(call dir_objs,asan,tests/tools/spawn_unit.c harness/spawn.c harness/vgxml.c)
+# spawn.c, valgrind.c and vgxml.c tests (spawn_unit is also its own test server).
+bin/spawn_unit: $(call dir_objs,asan,tests/tools/spawn_unit.c harness/spawn.c harness/valgrind.c \
+                  harness/vgxml.c)
 	@mkdir -p bin
 	@echo '  LD      $@'
-	@$(CC) $(SANFLAGS) -o $@ $^ -pthread
+	@$(CC) $(SANFLAGS) -o $@ $^ -lexpat -pthread
+
+# vgxml.c on one file (tests/test_vgxml.py).
+bin/vgxml_unit: $(call dir_objs,asan,tests/tools/vgxml_unit.c harness/vgxml.c)
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(SANFLAGS) -o $@ $^ -lexpat
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 

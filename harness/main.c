@@ -1,7 +1,6 @@
 /* main.c - ircspec: loads the cases, runs the selected ones against the
  * target (in parallel), and reports.  Exit codes: 0 pass, 1 failures or
  * crashes, 2 usage / bad case file / unreachable target. */
-#include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include "select.h"
 #include "spawn.h"
 #include "supervise.h"
+#include "valgrind.h"
 #include "vgxml.h"
 
 struct run {
@@ -36,7 +36,7 @@ struct run {
 	bool *done;           /* per case: finished */
 	bool *overlapped;     /* per case: a server death overlapped it */
 	struct supervisor sup;  /* server deaths and restarts (--spawn) */
-	char vgdir[64];         /* Valgrind XML files, removed after the run */
+	struct valgrind *vg;    /* --valgrind: its command line and XML */
 	bool tty;
 };
 
@@ -224,14 +224,10 @@ static int prepare_target(struct run *rn, char *err, size_t errsz)
 {
 	struct cli *o = rn->o;
 	if (o->spawn) {
-		char *vgdir = rn->vgdir;
-		snprintf(rn->vgdir, sizeof rn->vgdir, "/tmp/ircspec-vg.XXXXXX");
-		if (o->valgrind && !mkdtemp(vgdir)) {
-			snprintf(err, errsz, "cannot make a temporary directory for Valgrind");
+		if (o->valgrind && !(rn->vg = valgrind_open(NULL, err, errsz)))
 			return -1;
-		}
 		unsigned port = 0;
-		rn->sp = spawn_start(o->spawn, o->password, o->valgrind, o->valgrind ? vgdir : NULL,
+		rn->sp = spawn_start(o->spawn, o->password, rn->vg ? valgrind_wrap(rn->vg) : NULL,
 				     &port, err, errsz);
 		if (!rn->sp)
 			return -1;
@@ -257,22 +253,20 @@ static int prepare_target(struct run *rn, char *err, size_t errsz)
 	return 0;
 }
 
-/* The findings are in the reports: the XML files need not outlive us. */
-static void remove_vgdir(struct run *rn)
+/* Stops the server; under --valgrind its findings go into the result and
+ * the XML is removed.  Returns 0, or -1 with what to report in err. */
+static int stop_server(struct run *rn, char *err, size_t errsz)
 {
-	if (!rn->o->valgrind || !rn->vgdir[0] || strchr(rn->vgdir, 'X'))
-		return;
-	DIR *d = opendir(rn->vgdir);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		char path[128];
-		if (e->d_name[0] != '.' &&
-		    snprintf(path, sizeof path, "%s/%s", rn->vgdir, e->d_name) < (int)sizeof path)
-			unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(rn->vgdir);
+	long *pids = NULL;
+	size_t npids = 0;
+	int rc = spawn_stop(rn->sp, &pids, &npids, err, errsz);
+	rn->sp = NULL;
+	if (rn->vg && valgrind_collect(rn->vg, pids, npids, &rn->res, err, errsz) < 0)
+		rc = -1;
+	valgrind_close(rn->vg);
+	rn->vg = NULL;
+	free(pids);
+	return rc;
 }
 
 static void make_token(char token[4])
@@ -326,20 +320,17 @@ static int run_selected(struct run *rn, const struct baseline *bl)
 			fprintf(stderr, "ircspec: target %s:%u unusable: %s\n", rn->env.host,
 				rn->env.port, err);
 		if (rn->sp)
-			spawn_stop(rn->sp, &rn->res, err, sizeof err);
-		remove_vgdir(rn);
+			stop_server(rn, err, sizeof err);
+		valgrind_close(rn->vg); /* when the server never started */
+		rn->vg = NULL;
 		return 2;
 	}
 	run_all(rn);
 	long dl = atomic_load(&rn->env.deadline_ms);
 	if (dl && now_ms() >= dl)
 		rn->res.deadline_hit = true;
-	if (rn->sp) {
-		if (spawn_stop(rn->sp, &rn->res, err, sizeof err) != 0)
-			fprintf(stderr, "ircspec: %s\n", err);
-		rn->sp = NULL;
-		remove_vgdir(rn);
-	}
+	if (rn->sp && stop_server(rn, err, sizeof err) != 0)
+		fprintf(stderr, "ircspec: %s\n", err);
 	sup_destroy(&rn->sup);
 	rn->res.duration_ms = now_ms() - t0;
 	report_term_summary(stdout, &rn->res, rn->o->color, rn->o->verbose);

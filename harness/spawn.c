@@ -28,15 +28,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vgxml.h"
-
 extern char **environ;
 
 #define SPAWN_MAX_LIVE 16          /* struct spawn at once (slots for spawn_kill_now) */
 #define PROBE_INTERVAL_MS 25       /* readiness probe period */
 #define PROBE_CONNECT_MS 200       /* one probe's connect wait */
 #define STOP_POLL_MS 20            /* reaping period while a stop waits */
-#define VG_TERM_REPEAT_MS 500      /* SIGTERM again, under Valgrind (see stop_process) */
 #define DRAIN_MAX (1024 * 1024)    /* bytes per drain: a flood cannot hold the lock */
 #define CUT_MARK " [...]"          /* ends a truncated output line */
 
@@ -53,16 +50,14 @@ struct spawn {
 	pthread_mutex_t mu;     /* everything below */
 	pthread_mutex_t life;   /* serialises restart and stop */
 	char cmd[SPAWN_CMD_MAX + 8]; /* "exec " + the filled template */
-	bool valgrind;
-	char vg_path[4096];     /* valgrind, found in $PATH */
-	char *vg_argv[VGXML_ARGV_MAX], *vg_xml_arg, *vg_dir;
-	int vg_argc;
+	bool wrapped;
+	struct spawn_wrap wrap; /* valid when wrapped */
 	unsigned port;
 	int slot;               /* index in g_pgid */
 	pid_t pid;              /* 0: none running */
 	bool busy;              /* restart/stop reap themselves; spawn_poll keeps off */
 	unsigned generation;
-	long *pids;             /* every server started: each must leave XML */
+	long *pids;             /* every server started (spawn_stop hands them out) */
 	size_t npids;
 	int out_rd, out_wr, wake_rd, wake_wr;
 	pthread_t reader;
@@ -476,10 +471,10 @@ static void child_exec(const char *path, char *const argv[], int out_wr, int max
 
 static int launch_locked(struct spawn *sp, char *err, size_t errsz)
 {
-	char *argv[VGXML_ARGV_MAX + 4];
+	char *argv[SPAWN_WRAP_ARGV_MAX + 4];
 	size_t k = 0;
-	for (int i = 0; sp->valgrind && i < sp->vg_argc; i++)
-		argv[k++] = sp->vg_argv[i];
+	for (int i = 0; sp->wrapped && sp->wrap.argv[i]; i++)
+		argv[k++] = (char *)sp->wrap.argv[i]; /* execve's type; never written */
 	argv[k++] = (char *)"/bin/sh";
 	argv[k++] = (char *)"-c";
 	argv[k++] = sp->cmd;
@@ -494,7 +489,7 @@ static int launch_locked(struct spawn *sp, char *err, size_t errsz)
 	int maxfd = highest_fd();
 	pid_t pid = fork();
 	if (pid == 0)
-		child_exec(sp->valgrind ? sp->vg_path : "/bin/sh", argv, sp->out_wr, maxfd);
+		child_exec(argv[0], argv, sp->out_wr, maxfd);
 	pthread_mutex_unlock(&g_mu);
 	if (pid < 0) {
 		snprintf(err, errsz, "cannot start the server: fork: %s", strerror(errno));
@@ -540,7 +535,8 @@ static int start_and_wait(struct spawn *sp, char *err, size_t errsz)
 	int rc = launch_locked(sp, err, errsz);
 	pthread_mutex_unlock(&sp->mu);
 	if (rc == 0)
-		rc = wait_ready(sp, sp->valgrind ? SPAWN_READY_VG_MS : SPAWN_READY_MS, err, errsz);
+		rc = wait_ready(sp, sp->wrapped && sp->wrap.ready_ms ? sp->wrap.ready_ms : SPAWN_READY_MS,
+				err, errsz);
 	pthread_mutex_lock(&sp->mu);
 	sp->busy = false;
 	pthread_mutex_unlock(&sp->mu);
@@ -562,18 +558,14 @@ static int stop_process(struct spawn *sp, char *err, size_t errsz)
 		snprintf(err, errsz, "the server had %s; its last output:\n%s", ex.status, ex.tail);
 		return -1;
 	}
-	long limit = sp->valgrind ? SPAWN_STOP_VG_MS : SPAWN_STOP_MS;
+	long limit = sp->wrapped && sp->wrap.stop_ms ? sp->wrap.stop_ms : SPAWN_STOP_MS;
+	long repeat = sp->wrapped ? sp->wrap.term_repeat_ms : 0;
 	long t0 = now_ms(), resent = t0;
 	int dead = 0;
 	while (!dead && now_ms() - t0 < limit) {
 		poll(NULL, 0, STOP_POLL_MS);
-		/* Valgrind (3.19) can lose a signal that arrives just as a
-		 * blocking syscall returns, e.g. the accept() of our readiness
-		 * probe: repeat it.  It also rescues a server whose handler
-		 * races its own check-then-block loop, which Valgrind's signal
-		 * timing makes likely.  Repeats during the leak check are
-		 * harmless: Valgrind no longer delivers them then. */
-		bool again = sp->valgrind && now_ms() - resent >= VG_TERM_REPEAT_MS;
+		/* A wrapper may lose a signal (valgrind.c says why): repeat it. */
+		bool again = repeat > 0 && now_ms() - resent >= repeat;
 		if (again)
 			resent = now_ms();
 		dead = reap_or_signal(sp, &ex, again ? SIGTERM : 0);
@@ -628,8 +620,6 @@ static void destroy(struct spawn *sp)
 	pthread_mutex_destroy(&sp->mu);
 	pthread_mutex_destroy(&sp->life);
 	free(sp->pids);
-	free(sp->vg_dir);
-	free(sp->vg_xml_arg);
 	free(sp);
 }
 
@@ -663,8 +653,8 @@ static struct spawn *spawn_alloc(void)
 }
 
 /* Everything spawn_start needs before the first launch. */
-static int spawn_setup(struct spawn *sp, const char *tmpl, const char *password,
-		       const char *vg_dir, char *err, size_t errsz)
+static int spawn_setup(struct spawn *sp, const char *tmpl, const char *password, char *err,
+		       size_t errsz)
 {
 	if (sp->slot < 0) {
 		snprintf(err, errsz, "more than %d spawned servers at once", SPAWN_MAX_LIVE);
@@ -675,15 +665,6 @@ static int spawn_setup(struct spawn *sp, const char *tmpl, const char *password,
 	    spawn_fill_template(tmpl, sp->port, password, sp->cmd + 5, sizeof sp->cmd - 5, err,
 				errsz) < 0)
 		return -1;
-	if (sp->valgrind) {
-		sp->vg_argc = vgxml_prepare(vg_dir, sp->vg_path, sizeof sp->vg_path, sp->vg_argv,
-					    &sp->vg_xml_arg, err, errsz);
-		if (sp->vg_argc < 0 || !(sp->vg_dir = strdup(vg_dir))) {
-			if (sp->vg_argc >= 0)
-				snprintf(err, errsz, "out of memory");
-			return -1;
-		}
-	}
 	int e = 0;
 	if (cloexec_pipe(&sp->out_rd, &sp->out_wr) < 0 ||
 	    cloexec_pipe(&sp->wake_rd, &sp->wake_wr) < 0)
@@ -699,16 +680,23 @@ static int spawn_setup(struct spawn *sp, const char *tmpl, const char *password,
 
 /* ---- public API ---- */
 
-struct spawn *spawn_start(const char *cmd_template, const char *password, bool valgrind,
-			  const char *vg_dir, unsigned *port_out, char *err, size_t errsz)
+struct spawn *spawn_start(const char *cmd_template, const char *password,
+			  const struct spawn_wrap *wrap, unsigned *port_out, char *err,
+			  size_t errsz)
 {
+	if (wrap && (!wrap->argv[0] || wrap->argv[SPAWN_WRAP_ARGV_MAX])) {
+		snprintf(err, errsz, "the wrapper's command line is empty or too long");
+		return NULL;
+	}
 	struct spawn *sp = spawn_alloc();
 	if (!sp) {
 		snprintf(err, errsz, "out of memory");
 		return NULL;
 	}
-	sp->valgrind = valgrind;
-	if (spawn_setup(sp, cmd_template, password, vg_dir, err, errsz) < 0 ||
+	sp->wrapped = wrap != NULL;
+	if (wrap)
+		sp->wrap = *wrap;
+	if (spawn_setup(sp, cmd_template, password, err, errsz) < 0 ||
 	    start_and_wait(sp, err, errsz) < 0) {
 		kill_reap(sp, NULL);
 		destroy(sp);
@@ -751,18 +739,24 @@ int spawn_restart(struct spawn *sp, char *err, size_t errsz)
 	return rc;
 }
 
-int spawn_stop(struct spawn *sp, struct run_result *r, char *err, size_t errsz)
+int spawn_stop(struct spawn *sp, long **pids, size_t *npids, char *err, size_t errsz)
 {
 	if (errsz)
 		err[0] = '\0';
+	if (pids) {
+		*pids = NULL;
+		*npids = 0;
+	}
 	if (!sp)
 		return 0;
 	pthread_mutex_lock(&sp->life);
 	int rc = stop_process(sp, err, errsz);
 	pthread_mutex_unlock(&sp->life);
-	if (sp->valgrind && r &&
-	    vgxml_collect_dir(sp->vg_dir, sp->pids, sp->npids, r, err, errsz) < 0)
-		rc = -1;
+	if (pids) { /* handed over: destroy() frees a NULL */
+		*pids = sp->pids;
+		*npids = sp->npids;
+		sp->pids = NULL;
+	}
 	destroy(sp);
 	return rc;
 }

@@ -1,5 +1,7 @@
 /* spawn.h - starts the server under test (--spawn), watches it, restarts it
- * after a crash, stops it, and (--valgrind) collects Valgrind's findings.
+ * after a crash, and stops it.  It runs what it is given: under --valgrind
+ * that is valgrind.c's command line (struct spawn_wrap), and spawn_stop
+ * hands back the pid of every server run, whose XML valgrind.c then reads.
  *
  * The command template gets {port} (a free port on 127.0.0.1, chosen by
  * binding port 0) and {password}; "{{" is a literal '{'.  It is run as
@@ -15,14 +17,7 @@
  * harness inherited without FD_CLOEXEC.  It must stay in the foreground (a
  * server that daemonizes looks like one that exited).
  *
- * Under --valgrind the command line is
- *   valgrind --tool=memcheck ... --xml=yes --xml-file=DIR/vg.%p.xml
- *            --trace-children=yes /bin/sh -c 'exec CMD'
- * The shell's own Valgrind instance never reports: `exec` keeps the pid, and
- * the instance that follows the exec rewrites vg.PID.xml with the server's
- * output.  Shells the server itself runs (system(3)) are skipped.  A
- * server killed by a signal also yields a FatalSignal finding with the
- * stack where it died; the SIGTERM of spawn_stop does not.
+ * With a wrapper the command line is WRAP-ARGV... /bin/sh -c 'exec CMD'.
  *
  * Threads: spawn_poll, spawn_generation and spawn_kill_now may be called
  * from any thread; spawn_restart and spawn_stop are serialised internally
@@ -35,8 +30,6 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "result.h"
-
 #define SPAWN_RING_LINES 50   /* server output lines kept */
 #define SPAWN_LINE_MAX 512    /* longer lines are cut, marked " [...]" */
 #define SPAWN_TAIL_LINES 20   /* lines copied into a crash report */
@@ -44,9 +37,15 @@
 #define SPAWN_CMD_MAX 4096    /* filled command, bytes */
 
 #define SPAWN_READY_MS 20000        /* until the port accepts */
-#define SPAWN_READY_VG_MS 120000    /* same, under Valgrind */
 #define SPAWN_STOP_MS 10000         /* SIGTERM to SIGKILL */
-#define SPAWN_STOP_VG_MS 60000      /* Valgrind must write its leak check */
+#define SPAWN_WRAP_ARGV_MAX 16      /* a wrapper's own argv entries */
+
+/* A program the server command runs under (Valgrind; see valgrind.h). */
+struct spawn_wrap {
+	const char *argv[SPAWN_WRAP_ARGV_MAX + 1]; /* NULL-terminated; argv[0]: a path */
+	long ready_ms, stop_ms;  /* its slower start and stop (0: the defaults) */
+	long term_repeat_ms;     /* while stopping, SIGTERM again this often (0: once) */
+};
 
 /* How the server ended: one death, as spawn_poll saw it. */
 struct spawn_exit {
@@ -66,13 +65,14 @@ struct spawn;
 int spawn_fill_template(const char *tmpl, unsigned port, const char *password, char *out,
 			size_t outsz, char *err, size_t errsz);
 
-/* Picks a port, starts the command and waits until 127.0.0.1:port accepts a
- * TCP connection.  With valgrind, vg_dir (created if missing) receives
- * vg.PID.xml files; vg.*.xml files left there by an earlier run are removed.
+/* Picks a port, starts the command (under wrap when not NULL; *wrap is
+ * copied; its strings must outlive sp) and waits until 127.0.0.1:port
+ * accepts a TCP connection.
  * Returns NULL with a message in err (exit status and last output lines
  * when the server died while starting). */
-struct spawn *spawn_start(const char *cmd_template, const char *password, bool valgrind,
-			  const char *vg_dir, unsigned *port_out, char *err, size_t errsz);
+struct spawn *spawn_start(const char *cmd_template, const char *password,
+			  const struct spawn_wrap *wrap, unsigned *port_out, char *err,
+			  size_t errsz);
 
 /* Non-blocking: 1 if the server died since the last call (ex filled; the
  * first caller to see a death gets it), 0 otherwise. */
@@ -87,14 +87,13 @@ unsigned spawn_generation(const struct spawn *sp);
  * server still running (hung) is killed first.  Returns 0, or -1 with err. */
 int spawn_restart(struct spawn *sp, char *err, size_t errsz);
 
-/* SIGTERM to the process group, SIGKILL after SPAWN_STOP_MS (or _VG_MS);
- * frees sp.  Under Valgrind, every vg.*.xml in vg_dir is read and its
- * findings appended to r->vg / r->nvg; r->vg_failed is set if there is any
- * finding or the XML is missing or unreadable.  Returns 0, or -1 with err
- * when something needs reporting (server killed after the timeout or died
- * by a signal while stopping, unreported death, unreadable XML).  r may be
- * NULL without Valgrind. */
-int spawn_stop(struct spawn *sp, struct run_result *r, char *err, size_t errsz);
+/* SIGTERM to the process group, SIGKILL after SPAWN_STOP_MS (or the
+ * wrapper's stop_ms); frees sp.  When pids is not NULL, *pids / *npids get
+ * the pid of every server started, first to last (malloc'd; the caller
+ * frees it).  Returns 0, or -1 with err when
+ * something needs reporting (server killed after the timeout or died by a
+ * signal while stopping, unreported death). */
+int spawn_stop(struct spawn *sp, long **pids, size_t *npids, char *err, size_t errsz);
 
 /* Async-signal-safe (one kill(2)): SIGKILL to the server's process group,
  * for a SIGINT handler that is about to exit.  spawn_stop is still the way

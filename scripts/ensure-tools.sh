@@ -62,6 +62,7 @@ need clang has_cmd clang
 need libclang-rt-14-dev has_glob '/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a'
 need libjansson-dev has_file /usr/include/jansson.h
 need libpcre2-dev has_file /usr/include/pcre2.h
+need libexpat1-dev has_file /usr/include/expat.h
 
 if [ ${#missing[@]} -eq 0 ]; then
 	exit 0

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from harness_run import BIN, FIXTURE, REPO, ircspec
+from harness_run import BIN, ENV, FIXTURE, REPO, ircspec
 
 
 
@@ -59,8 +59,13 @@ def leak_server(tmp_path_factory):
 def test_leaking_server_fails_the_run(tmp_path, leak_server):
     case = tmp_path / "accept.case"
     case.write_text(ACCEPT_CASE)
+    tmpdir = tmp_path / "tmp"  # where ircspec makes Valgrind's XML directory
+    tmpdir.mkdir()
     run = ircspec(tmp_path, "--spawn", f"{leak_server} {{port}}", "--valgrind",
-                  "--timeout", "5000", "--deadline", "60", "--junit", tmp_path / "r.xml", case)
+                  "--timeout", "5000", "--deadline", "60", "--junit", tmp_path / "r.xml", case,
+                  env=dict(ENV, TMPDIR=str(tmpdir)))
+    # The findings are in the reports; the XML and its directory are gone.
+    assert list(tmpdir.iterdir()) == [], list(tmpdir.iterdir())
     # The case itself passes: only the leak fails the run.
     assert run.status() == {"vg-accept-and-close": "pass"}, run
     assert run.rc == 1, run

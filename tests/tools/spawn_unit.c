@@ -1,4 +1,5 @@
-/* spawn_unit.c - tests of harness/spawn.c and harness/vgxml.c.
+/* spawn_unit.c - tests of harness/spawn.c, harness/valgrind.c and
+ * harness/vgxml.c.
  *
  *   spawn_unit                    template filling, start/readiness, crash by
  *                                 signal and by exit code, restart, stop,
@@ -36,9 +37,14 @@
 #include <unistd.h>
 
 #include "../../harness/spawn.h"
+#include "../../harness/valgrind.h"
 #include "../../harness/vgxml.h"
 
 static int g_checks, g_failed;
+
+/* Waits are bounded only so a bug cannot hang the test; a slow machine
+ * (or Valgrind's leak check) must never fail one. */
+#define HANG_GUARD_MS 60000
 
 #define CHECK(cond, ...)                                                         \
 	do {                                                                     \
@@ -152,10 +158,10 @@ static int send_cmd(unsigned port, const char *cmd)
 	return r > 0 && strncmp(buf, "ok", 2) == 0 ? 0 : -1;
 }
 
-/* Polls until the server's death is reported (5 s at most). */
+/* Polls until the server's death is reported (HANG_GUARD_MS at most). */
 static int wait_death(struct spawn *sp, struct spawn_exit *ex)
 {
-	long end = now_ms() + 5000;
+	long end = now_ms() + HANG_GUARD_MS;
 	while (now_ms() < end) {
 		if (spawn_poll(sp, ex))
 			return 1;
@@ -200,7 +206,7 @@ static void test_template(void)
 	      strstr(err, "longer than"), "%s", err);
 
 	unsigned port = 0;
-	struct spawn *sp = spawn_start("true {what}", NULL, false, NULL, &port, err, sizeof err);
+	struct spawn *sp = spawn_start("true {what}", NULL, NULL, &port, err, sizeof err);
 	CHECK(!sp && strstr(err, "{what}"), "%s", err);
 }
 
@@ -212,7 +218,7 @@ static struct spawn *start_self(unsigned *port)
 {
 	char tmpl[4200], err[2048];
 	snprintf(tmpl, sizeof tmpl, "%s --serve {port}", g_self);
-	struct spawn *sp = spawn_start(tmpl, NULL, false, NULL, port, err, sizeof err);
+	struct spawn *sp = spawn_start(tmpl, NULL, NULL, port, err, sizeof err);
 	CHECK(sp != NULL, "spawn_start: %s", err);
 	return sp;
 }
@@ -221,12 +227,11 @@ static void test_start_failures(void)
 {
 	char err[2048];
 	unsigned port = 0;
-	long t0 = now_ms();
-	struct spawn *sp = spawn_start("sh -c 'echo boom >&2; exit 3'", NULL, false, NULL, &port,
+	/* Reported as the exit it is, not as the readiness wait running out. */
+	struct spawn *sp = spawn_start("sh -c 'echo boom >&2; exit 3'", NULL, NULL, &port,
 				       err, sizeof err);
 	CHECK(!sp && strstr(err, "exited with status 3") && strstr(err, "boom"), "%s", err);
-	CHECK(now_ms() - t0 < 3000, "an early exit is reported at once (%ld ms)", now_ms() - t0);
-	sp = spawn_start("/nonexistent/server {port}", NULL, false, NULL, &port, err, sizeof err);
+	sp = spawn_start("/nonexistent/server {port}", NULL, NULL, &port, err, sizeof err);
 	CHECK(!sp && strstr(err, "status 127") && strstr(err, "not found"), "%s", err);
 }
 
@@ -268,7 +273,7 @@ static void test_crash_and_restart(void)
 
 	CHECK(spawn_restart(sp, err, sizeof err) == 0, "restart: %s", err);
 	pid = spawn_pid(sp);
-	CHECK(spawn_stop(sp, NULL, err, sizeof err) == 0 && !err[0], "stop: %s", err);
+	CHECK(spawn_stop(sp, NULL, NULL, err, sizeof err) == 0 && !err[0], "stop: %s", err);
 	CHECK(kill(pid, 0) < 0 && errno == ESRCH, "stopped and reaped (no zombie)");
 }
 
@@ -281,9 +286,7 @@ static void test_flood(void)
 		return;
 	struct spawn_exit ex;
 	char err[2048];
-	long t0 = now_ms();
-	CHECK(send_cmd(port, "FLOOD 5000\n") == 0, "5 MB of output");
-	CHECK(now_ms() - t0 < 5000, "flood took %ld ms", now_ms() - t0);
+	CHECK(send_cmd(port, "FLOOD 5000\n") == 0, "5 MB of output, never blocked on the pipe");
 	CHECK(send_cmd(port, "SAY after the flood\n") == 0, "alive after the flood");
 	send_cmd(port, "EXIT 0\n");
 	CHECK(wait_death(sp, &ex) && ex.code == 0, "%s", ex.status);
@@ -293,7 +296,8 @@ static void test_flood(void)
 	      SPAWN_LINE_MAX, ex.tail);
 	CHECK(strstr(ex.tail, "serve: exiting 0"), "tail end:\n%s",
 	      ex.tail + (strlen(ex.tail) > 200 ? strlen(ex.tail) - 200 : 0));
-	CHECK(spawn_stop(sp, NULL, err, sizeof err) == 0, "stop after an observed exit: %s", err);
+	CHECK(spawn_stop(sp, NULL, NULL, err, sizeof err) == 0, "stop after an observed exit: %s",
+	      err);
 }
 
 struct poller {
@@ -305,7 +309,7 @@ static void *poller_main(void *arg)
 {
 	struct poller *p = arg;
 	struct spawn_exit ex;
-	long end = now_ms() + 5000;
+	long end = now_ms() + HANG_GUARD_MS;
 	while (spawn_generation(p->sp) == 0 && now_ms() < end)
 		p->reports += spawn_poll(p->sp, &ex);
 	p->reports += spawn_poll(p->sp, &ex);
@@ -333,7 +337,7 @@ static void test_concurrent_poll_and_kill_now(void)
 	}
 	CHECK(total == 1 && spawn_generation(sp) == 1, "%d reports", total);
 	char err[2048];
-	CHECK(spawn_stop(sp, NULL, err, sizeof err) == 0, "stop: %s", err);
+	CHECK(spawn_stop(sp, NULL, NULL, err, sizeof err) == 0, "stop: %s", err);
 }
 
 /* An unreported death shows up in spawn_stop's message. */
@@ -344,7 +348,7 @@ static void test_stop_reports_unseen_death(void)
 	if (!sp)
 		return;
 	send_cmd(port, "EXIT 5\n");
-	long end = now_ms() + 5000;
+	long end = now_ms() + HANG_GUARD_MS;
 	while (kill(spawn_pid(sp), 0) == 0 && now_ms() < end) {
 		/* a zombie still answers kill(0): wait for it to be one */
 		char st[64];
@@ -359,7 +363,7 @@ static void test_stop_reports_unseen_death(void)
 		}
 	}
 	char err[2048];
-	CHECK(spawn_stop(sp, NULL, err, sizeof err) < 0 && strstr(err, "exited with status 5"),
+	CHECK(spawn_stop(sp, NULL, NULL, err, sizeof err) < 0 && strstr(err, "exited with status 5"),
 	      "%s", err);
 }
 
@@ -415,7 +419,7 @@ static void test_vgxml_documents(void)
 	}
 }
 
-/* Deep nesting and random bytes end with an error, quickly, no crash. */
+/* Deep nesting and random bytes end with an error, no crash. */
 static void test_vgxml_hostile(void)
 {
 	size_t len = 200000;
@@ -435,7 +439,6 @@ static void test_vgxml_hostile(void)
 		x = x * 1103515245u + 12345u;
 		buf[i] = "<>/&;a \n"[(x >> 16) % 8];
 	}
-	long t0 = now_ms();
 	CHECK(vgxml_parse(buf, len, &v, &n, err, sizeof err) < 0 && n == 0, "random bytes");
 	/* 5000 frames: the stack text stops at its cap, the top kept. */
 	size_t o = (size_t)snprintf(buf, len, "<valgrindoutput><error><kind>K</kind><stack>");
@@ -445,7 +448,6 @@ static void test_vgxml_hostile(void)
 	CHECK(vgxml_parse(buf, o, &v, &n, err, sizeof err) == 0 && n == 1 &&
 	      strncmp(v[0].stack, "f0\nf1\n", 6) == 0 && strlen(v[0].stack) < VGXML_STACK_MAX &&
 	      strlen(v[0].stack) > VGXML_STACK_MAX - 16, "n %zu", n);
-	CHECK(now_ms() - t0 < 2000, "random bytes took %ld ms", now_ms() - t0);
 	vgxml_free_findings(v, n);
 	free(buf);
 }
@@ -525,10 +527,16 @@ static int valgrind_main(const char *cmd, const char *dir, const char *fn, int c
 	unsigned port = 0;
 	char err[4096];
 	struct run_result r = {0};
-	struct spawn *sp = spawn_start(cmd, NULL, true, dir, &port, err, sizeof err);
-	CHECK(sp != NULL, "spawn_start under valgrind: %s", err);
-	if (!sp)
+	struct valgrind *vg = valgrind_open(dir, err, sizeof err);
+	CHECK(vg != NULL, "valgrind_open: %s", err);
+	if (!vg)
 		return 1;
+	struct spawn *sp = spawn_start(cmd, NULL, valgrind_wrap(vg), &port, err, sizeof err);
+	CHECK(sp != NULL, "spawn_start under valgrind: %s", err);
+	if (!sp) {
+		valgrind_close(vg);
+		return 1;
+	}
 	if (crash) { /* a real fault, as a server's bug would make it */
 		struct spawn_exit ex;
 		send_cmd(port, "CRASH\n");
@@ -536,7 +544,13 @@ static int valgrind_main(const char *cmd, const char *dir, const char *fn, int c
 		CHECK(strstr(ex.tail, "vg_leak_server: crashing"), "tail:\n%s", ex.tail);
 		CHECK(spawn_restart(sp, err, sizeof err) == 0, "restart: %s", err);
 	}
-	CHECK(spawn_stop(sp, &r, err, sizeof err) == 0, "stop: %s", err);
+	long *pids = NULL;
+	size_t npids = 0;
+	CHECK(spawn_stop(sp, &pids, &npids, err, sizeof err) == 0, "stop: %s", err);
+	CHECK(npids == 1u + (unsigned)crash, "%zu pids", npids);
+	CHECK(valgrind_collect(vg, pids, npids, &r, err, sizeof err) == 0, "collect: %s", err);
+	free(pids);
+	valgrind_close(vg); /* a given directory is kept, with its files */
 	int leaks = 0, fatal = 0, writes = 0;
 	for (size_t i = 0; i < r.nvg; i++) {
 		const struct vg_finding *f = &r.vg[i];
