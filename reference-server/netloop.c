@@ -3,7 +3,9 @@
  * One thread, one ev loop.  Per readable socket one recv() per wakeup, so a
  * flooding client cannot starve the rest; output is written straight after
  * each batch of events and only waits for EV_WRITE when the kernel buffer
- * is full, so a stopped reader costs us nothing but its own queue. */
+ * is full, so a stopped reader costs us nothing but its own queue.  Out of
+ * descriptors, new connections are shed (see shed_one), never left waiting
+ * in a listener that would then be readable forever. */
 #define _GNU_SOURCE /* accept4 */
 #include "netloop.h"
 
@@ -23,6 +25,8 @@
 
 #define RECV_CHUNK 16384
 #define EVENTS_MAX 256
+#define ACCEPT_BATCH 64 /* connections taken per wakeup of the listener */
+#define ACCEPT_PAUSE 1  /* seconds the listener rests after an accept error */
 
 struct conn {
 	int fd;
@@ -35,8 +39,19 @@ struct netloop {
 	struct ev *ev;
 	struct conn listener;
 	int spare_fd; /* closed to accept-and-drop when out of descriptors */
+	bool accept_paused; /* listener not watched until accept_resume */
+	time_t accept_resume; /* monotonic seconds */
+	time_t mono;          /* CLOCK_MONOTONIC seconds at this loop turn */
 	char rbuf[RECV_CHUNK];
 };
+
+/* Seconds that only move forward: for intervals, never shown to users. */
+static time_t mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
 
 static int set_nonblock(int fd)
 {
@@ -146,39 +161,109 @@ static void accept_one(struct netloop *nl, int fd, const struct sockaddr_storage
 	}
 }
 
-static void accept_all(struct netloop *nl)
+static int accept_nonblock(int lfd, struct sockaddr_storage *ss, socklen_t *sl)
 {
-	for (;;) {
+#ifdef __linux__
+	return accept4(lfd, (struct sockaddr *)ss, sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+#else
+	int fd = accept(lfd, (struct sockaddr *)ss, sl);
+	if (fd >= 0 && set_nonblock(fd) != 0) {
+		close(fd);
+		errno = ECONNABORTED; /* dropped: the caller takes the next one */
+		return -1;
+	}
+	return fd;
+#endif
+}
+
+/* Out of descriptors.  accept() fails with EMFILE before it even looks at
+ * the queue, and a waiting connection keeps the listener readable, so doing
+ * nothing would spin.  Give up the spare descriptor, take the connection on
+ * it, tell the peer why and close it, then take the spare back.  Returns 1
+ * when one was shed (more may wait), 0 when none was waiting, -1 when we
+ * cannot shed (no spare): the caller then pauses the listener. */
+static int shed_one(struct netloop *nl)
+{
+	static const char full[] = "ERROR :Server is full (out of file descriptors), "
+				   "try again later\r\n";
+	if (nl->spare_fd < 0)
+		return -1;
+	close(nl->spare_fd);
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	int fd = accept_nonblock(nl->listener.fd, &ss, &sl);
+	int accept_errno = errno;
+	if (fd >= 0) {
+		/* Best effort: a fresh socket's buffer is empty, so this fits. */
+		if (send(fd, full, sizeof full - 1, MSG_NOSIGNAL) < 0) {
+			/* the peer is gone already: nothing to tell */
+		}
+		close(fd);
+	}
+	nl->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return 1;
+	return accept_errno == EAGAIN || accept_errno == EWOULDBLOCK ? 0 : -1;
+}
+
+/* Stops watching the listener for ACCEPT_PAUSE seconds: for accept errors
+ * that only time cures (no spare descriptor, no kernel memory).  Waiting
+ * connections stay in the backlog meanwhile. */
+static void pause_listener(struct netloop *nl)
+{
+	if (nl->accept_paused)
+		return;
+	nl->accept_paused = true;
+	nl->accept_resume = nl->mono + ACCEPT_PAUSE;
+	ev_mod(nl->ev, nl->listener.fd, &nl->listener, 0);
+}
+
+static void resume_listener(struct netloop *nl)
+{
+	if (!nl->accept_paused || nl->mono < nl->accept_resume)
+		return;
+	if (nl->spare_fd < 0)
+		nl->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	nl->accept_paused = false;
+	ev_mod(nl->ev, nl->listener.fd, &nl->listener, EV_READ);
+}
+
+/* Takes at most ACCEPT_BATCH connections per wakeup, so a connection storm
+ * shares the loop with the clients already here. */
+static void accept_some(struct netloop *nl)
+{
+	for (int i = 0; i < ACCEPT_BATCH; i++) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof ss;
-#ifdef __linux__
-		int fd = accept4(nl->listener.fd, (struct sockaddr *)&ss, &sl,
-				 SOCK_NONBLOCK | SOCK_CLOEXEC);
-#else
-		int fd = accept(nl->listener.fd, (struct sockaddr *)&ss, &sl);
-		if (fd >= 0 && set_nonblock(fd) != 0) {
-			close(fd);
-			continue;
-		}
-#endif
+		int fd = accept_nonblock(nl->listener.fd, &ss, &sl);
 		if (fd >= 0) {
 			accept_one(nl, fd, &ss, sl);
 			continue;
 		}
-		if (errno == EINTR || errno == ECONNABORTED)
+		switch (errno) {
+		case EINTR:
+		case ECONNABORTED: /* that peer gave up; take the next */
+		case EPROTO:
+		case EPERM:
 			continue;
-		if ((errno == EMFILE || errno == ENFILE) && nl->spare_fd >= 0) {
-			/* Out of descriptors: the pending connection would make the
-			 * listener readable forever.  Free the spare, accept and drop
-			 * it, and take the spare back. */
-			close(nl->spare_fd);
-			fd = accept(nl->listener.fd, NULL, NULL);
-			if (fd >= 0)
-				close(fd);
-			nl->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-			continue;
+		case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+		case EWOULDBLOCK:
+#endif
+			return;
+		case EMFILE:
+		case ENFILE: {
+			int shed = shed_one(nl);
+			if (shed > 0)
+				continue;
+			if (shed < 0)
+				pause_listener(nl);
+			return;
 		}
-		return; /* EAGAIN, or an error we can only wait out */
+		default: /* ENOBUFS, ENOMEM, ...: only time helps */
+			pause_listener(nl);
+			return;
+		}
 	}
 }
 
@@ -240,7 +325,7 @@ static void handle_event(struct netloop *nl, const struct ev_event *e)
 {
 	struct conn *cn = e->ptr;
 	if (cn == &nl->listener) {
-		accept_all(nl);
+		accept_some(nl);
 		return;
 	}
 	if (cn->client->closing)
@@ -265,6 +350,8 @@ int netloop_run(struct netloop *nl, volatile sig_atomic_t *stop, char *err, size
 		}
 		time_t now = time(NULL);
 		nl->srv->now = now;
+		nl->mono = mono_seconds();
+		resume_listener(nl);
 		for (int i = 0; i < n; i++)
 			handle_event(nl, &events[i]);
 		if (now != last_tick) {

@@ -15,6 +15,7 @@ import collections
 import itertools
 import os
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -70,7 +71,7 @@ class Server:
 
     def __init__(self, tmpdir, binary_name="refircd-asan", *, motd=True,
                  oper=True, password=None, bind=None, ping_interval=None,
-                 ping_timeout=None, extra=(), wrapper=()):
+                 ping_timeout=None, extra=(), wrapper=(), max_fds=None):
         self.tmpdir = Path(tmpdir)
         self.tmpdir.mkdir(parents=True, exist_ok=True)
         self.binary_name = binary_name
@@ -93,6 +94,7 @@ class Server:
         if ping_timeout is not None:
             args += ["--ping-timeout", str(ping_timeout)]
         self.argv = list(wrapper) + args + list(extra)
+        self.max_fds = max_fds  # RLIMIT_NOFILE, soft and hard (`ulimit -n`)
         self.proc = None
         self.host = self.port = None
         self._out = bytearray()
@@ -108,7 +110,7 @@ class Server:
         env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     env=env)
+                                     env=env, preexec_fn=self._limit_fds)
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
         if not self._ready.wait(timeout) or self.port is None:
@@ -118,6 +120,18 @@ class Server:
                                  f"output:\n{self.output()}")
         Server.live.append(self)
         return self
+
+    def _limit_fds(self):
+        # Both limits: refircd raises its soft limit to the hard one.
+        if self.max_fds is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (self.max_fds, self.max_fds))
+
+    def cpu_ticks(self):
+        """utime + stime of the server process (/proc/PID/stat), in clock
+        ticks: CPU it used, whatever the wall clock did meanwhile."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
 
     def _drain(self):
         fd = self.proc.stdout.fileno()
