@@ -1,14 +1,19 @@
 /* case.c - reads and validates .case files (language: cases/README.md).
  * Everything that can be checked without a server is checked here, so a
- * bad case fails with FILE:LINE before any connection is made. */
+ * bad case fails with FILE:LINE before any connection is made: each step's
+ * text is expanded as the runner will expand it, with stand-in values as
+ * long as real ones can be, and names only of clients connected by then. */
 #include "case.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bounded_re.h"
 #include "expand.h"
@@ -57,6 +62,11 @@ struct parser {
 	char *scratch; /* PATTERN_TEXT_MAX bytes for expanding while checking */
 	unsigned cap_steps;
 	unsigned lookups; /* placeholders looked up by the last check_text */
+	long counter;     /* {i}: the largest a repeat step reaches */
+	/* What the runner will have by the step being checked: */
+	bool connected[CASE_MAX_CLIENTS]; /* nick known: connect or register came */
+	char chan_keys[CASE_CHAN_KEYS_MAX][CASE_CHAN_KEY_MAX + 1];
+	unsigned nchan_keys;
 };
 
 static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -249,31 +259,78 @@ int case_client_index(const struct casefile *c, const char *name)
 	return -1;
 }
 
-/* Placeholder check with stand-in values: names must exist, kinds must be
- * known; values are what a typical server would give. */
+/* A stand-in value: head, then '_' up to the longest real value.  '_' is
+ * punctuation, so quoted in a regex it takes two bytes, as much as any
+ * byte of a real value can. */
+static void stand_in(char *out, size_t outsz, const char *head, size_t len)
+{
+	int n = snprintf(out, outsz, "%s", head);
+	size_t o = n < 0 ? 0 : (size_t)n < outsz ? (size_t)n : outsz - 1;
+	while (o < len && o + 1 < outsz)
+		out[o++] = '_';
+	out[o] = '\0';
+}
+
+/* The runner's table of {chan:KEY}s, filled in the same order. */
+static int check_chan_key(struct parser *p, const char *key, char *out, size_t outsz)
+{
+	if (strlen(key) > CASE_CHAN_KEY_MAX) {
+		snprintf(out, outsz, "channel key longer than %d characters", CASE_CHAN_KEY_MAX);
+		return -1;
+	}
+	for (unsigned i = 0; i < p->nchan_keys; i++)
+		if (strcmp(p->chan_keys[i], key) == 0)
+			return 0;
+	if (p->nchan_keys == CASE_CHAN_KEYS_MAX) {
+		snprintf(out, outsz, "more than %d channels ({chan}, {chan:KEY}) in one case",
+			 CASE_CHAN_KEYS_MAX);
+		return -1;
+	}
+	snprintf(p->chan_keys[p->nchan_keys++], sizeof p->chan_keys[0], "%s", key);
+	return 0;
+}
+
+/* The runner's lookup, with stand-in values: what it would refuse is
+ * refused here, at the step's line. */
 static int check_lookup(void *arg, const char *kind, const char *key, char *out,
 			size_t outsz)
 {
 	struct parser *p = arg;
-	const struct casefile *c = p->c;
+	struct casefile *c = p->c;
+	char head[64];
 	p->lookups++;
 	if (strcmp(kind, "nick") == 0 || strcmp(kind, "user") == 0) {
-		if (case_client_index(c, key) < 0) {
+		int k = case_client_index(c, key);
+		if (k < 0) {
 			snprintf(out, outsz, "no client named '%s' in clients:", key);
 			return -1;
 		}
-		snprintf(out, outsz, "n%sx", key);
+		if (!p->connected[k]) {
+			snprintf(out, outsz, "client '%s' has no connect or register step before "
+				 "this line, so it has no %s yet", key, kind);
+			return -1;
+		}
+		snprintf(head, sizeof head, "n%s", key);
+		stand_in(out, outsz, head, CASE_NICK_MAX);
 	} else if (strcmp(kind, "chan") == 0) {
-		snprintf(out, outsz, "#c%s", key);
-	} else if (strcmp(kind, "server") == 0 || strcmp(kind, "password") == 0) {
-		snprintf(out, outsz, "irc.example.net");
+		if (check_chan_key(p, key, out, outsz) != 0)
+			return -1;
+		snprintf(head, sizeof head, "#c%s", key);
+		stand_in(out, outsz, head, CASE_CHANNEL_MAX);
+	} else if (strcmp(kind, "server") == 0) {
+		stand_in(out, outsz, "irc.example.net", CASE_SERVER_MAX);
+	} else if (strcmp(kind, "password") == 0) {
+		stand_in(out, outsz, "pw", EXPAND_VALUE_MAX);
 	} else if (strcmp(kind, "isupport") == 0 || strcmp(kind, "oper") == 0) {
 		if (!key[0] || (strcmp(kind, "oper") == 0 && strcmp(key, "name") != 0 &&
 				strcmp(key, "pass") != 0)) {
 			snprintf(out, outsz, "needs a key ({isupport:TOKEN}, {oper:name|pass})");
 			return -1;
 		}
-		snprintf(out, outsz, "9");
+		/* Without --oper there is nothing to fill in: skipped, as with `oper`. */
+		if (strcmp(kind, "oper") == 0)
+			c->needs_oper = true;
+		stand_in(out, outsz, "9", EXPAND_VALUE_MAX);
 	} else {
 		snprintf(out, outsz, "unknown placeholder kind '%s'", kind);
 		return -1;
@@ -281,28 +338,29 @@ static int check_lookup(void *arg, const char *kind, const char *key, char *out,
 	return 0;
 }
 
-static int check_text(struct parser *p, const char *text, bool escapes, char *out,
-		      size_t outsz, size_t *outlen)
+/* Expands text into p->scratch as the runner will: room is what the runner
+ * has for it (a line to send needs two bytes more for CR LF). */
+static int check_text(struct parser *p, const char *text, size_t room, bool quote,
+		      size_t *outlen)
 {
-	struct expand_ctx ctx = {check_lookup, p, 0, escapes, false};
+	struct expand_ctx ctx = {check_lookup, p, p->counter, true, quote};
 	char err[300];
 	p->lookups = 0;
-	if (expand(&ctx, text, out, outsz, outlen, err, sizeof err) != 0)
+	if (expand(&ctx, text, p->scratch, room, outlen, err, sizeof err) != 0)
 		return fail(p, "%s", err);
 	return 0;
 }
 
 static int check_pattern(struct parser *p, const char *text)
 {
-	char *buf = p->scratch;
 	size_t len;
 	if (!text[0])
 		return fail(p, "expected a message pattern");
-	if (check_text(p, text, true, buf, PATTERN_TEXT_MAX, &len) != 0)
+	if (check_text(p, text, PATTERN_TEXT_MAX, false, &len) != 0)
 		return -1;
 	struct pattern pat;
 	char err[200];
-	if (pattern_compile(&pat, buf, err, sizeof err) != 0)
+	if (pattern_compile(&pat, p->scratch, err, sizeof err) != 0)
 		return fail(p, "bad pattern: %s", err);
 	pattern_free(&pat);
 	return 0;
@@ -312,12 +370,10 @@ static int check_pattern(struct parser *p, const char *text)
  * connection; kept when no placeholder makes it differ from run to run. */
 static int check_regex(struct parser *p, struct step *st)
 {
-	struct expand_ctx ctx = {check_lookup, p, 0, true, true};
 	char err[300];
 	size_t len;
-	p->lookups = 0;
-	if (expand(&ctx, st->arg, p->scratch, PATTERN_TEXT_MAX, &len, err, sizeof err) != 0)
-		return fail(p, "%s", err);
+	if (check_text(p, st->arg, PATTERN_TEXT_MAX, true, &len) != 0)
+		return -1;
 	if (bre_compile(&st->re, p->scratch, len, err, sizeof err) != 0)
 		return fail(p, "expect-re: %s", err);
 	if (p->lookups > 0) {
@@ -327,11 +383,14 @@ static int check_regex(struct parser *p, struct step *st)
 	return 0;
 }
 
-/* chunks "a" "b\r\n": each quoted string is one segment. */
+/* chunks "a" "b\r\n": each quoted string is one segment, expanded on
+ * its own (as the runner does). */
 static int check_chunks(struct parser *p, const char *arg)
 {
 	const char *s = arg;
 	unsigned n = 0;
+	char chunk[CASE_LINE_MAX + 1];
+	size_t len;
 	while (*s) {
 		while (*s == ' ')
 			s++;
@@ -339,11 +398,14 @@ static int check_chunks(struct parser *p, const char *arg)
 			break;
 		if (*s != '"')
 			return fail(p, "chunks: expected a quoted string at '%.20s'", s);
-		s++;
+		const char *start = ++s;
 		while (*s && *s != '"')
 			s += (*s == '\\' && s[1]) ? 2 : 1;
 		if (*s != '"')
 			return fail(p, "chunks: unterminated quoted string");
+		snprintf(chunk, sizeof chunk, "%.*s", (int)(s - start), start);
+		if (check_text(p, chunk, PATTERN_TEXT_MAX, false, &len) != 0)
+			return -1;
 		s++;
 		n++;
 	}
@@ -367,10 +429,11 @@ static int parse_count(struct parser *p, char **arg, unsigned min, unsigned max,
 	return 0;
 }
 
+/* The runner adds CR LF to these. */
+#define LINE_ROOM (PATTERN_TEXT_MAX - 2)
+
 static int check_arg(struct parser *p, struct step *st)
 {
-	char *buf = p->scratch;
-	const size_t bufsz = PATTERN_TEXT_MAX;
 	size_t len;
 	char *arg = st->arg;
 	switch (st->kind) {
@@ -386,7 +449,8 @@ static int check_arg(struct parser *p, struct step *st)
 	case STEP_RAW:
 		if (!arg[0])
 			return fail(p, "%s: nothing to send", step_name(st->kind));
-		return check_text(p, arg, true, buf, bufsz, &len);
+		return check_text(p, arg, st->kind == STEP_SEND ? LINE_ROOM : PATTERN_TEXT_MAX,
+				  false, &len);
 	case STEP_CHUNKS:
 		return check_chunks(p, arg);
 	case STEP_SPLIT:
@@ -399,14 +463,17 @@ static int check_arg(struct parser *p, struct step *st)
 		memmove(st->arg, arg, strlen(arg) + 1);
 		if (!st->arg[0])
 			return fail(p, "split: nothing to send");
-		return check_text(p, st->arg, true, buf, bufsz, &len);
+		return check_text(p, st->arg, LINE_ROOM, false, &len);
 	case STEP_REPEAT:
 		if (parse_count(p, &arg, 1, 100000, &st->num, "repeat") != 0)
 			return -1;
 		memmove(st->arg, arg, strlen(arg) + 1);
 		if (!st->arg[0])
 			return fail(p, "repeat: nothing to send");
-		return check_text(p, st->arg, true, buf, bufsz, &len);
+		p->counter = (long)st->num - 1; /* the widest {i} */
+		int rc = check_text(p, st->arg, LINE_ROOM, false, &len);
+		p->counter = 0;
+		return rc;
 	case STEP_PAUSE:
 		if (parse_count(p, &arg, 1, 5000, &st->num, "pause (ms)") != 0)
 			return -1;
@@ -520,7 +587,13 @@ static int parse_step(struct parser *p, char *who, char *rest)
 		char *t = trim(st->arg);
 		memmove(st->arg, t, strlen(t) + 1);
 	}
-	return check_arg(p, st);
+	if (check_arg(p, st) != 0)
+		return -1;
+	/* From here on the runner knows these clients' nicks. */
+	if (st->kind == STEP_CONNECT || st->kind == STEP_REGISTER)
+		for (unsigned i = 0; i < st->ntargets; i++)
+			p->connected[st->targets[i]] = true;
+	return 0;
 }
 
 /* Whether the first word of a step's address is a client, crowd or "*":
@@ -579,44 +652,98 @@ static int finish(struct parser *p)
 	return 0;
 }
 
-struct casefile *case_load(const char *path, char *err, size_t errsz)
+static const char *file_kind(mode_t m)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
+	     : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "an unusual kind of file";
+}
+
+/* The whole file, NUL-terminated, in a buffer of at most CASE_FILE_MAX + 1
+ * bytes: only a regular file, which never blocks a read (O_NONBLOCK so that
+ * not even opening a FIFO waits for a writer).  NULL with err set. */
+static char *read_case_file(const char *path, size_t *len, char *err, size_t errsz)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
+	struct stat st;
+	char *buf = NULL;
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errsz, "%s: cannot stat: %s", path, strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "%s: not a regular file (%s)", path, file_kind(st.st_mode));
+	} else if (st.st_size > CASE_FILE_MAX) {
+		snprintf(err, errsz, "%s: larger than %d bytes", path, CASE_FILE_MAX);
+	} else if (!(buf = malloc((size_t)st.st_size + 2))) {
+		snprintf(err, errsz, "%s: out of memory", path);
+	} else {
+		/* One byte more than fstat said: a file that grew is noticed. */
+		size_t cap = (size_t)st.st_size + 1, n = 0;
+		int read_errno = 0;
+		while (n < cap) {
+			ssize_t r = read(fd, buf + n, cap - n);
+			if (r > 0)
+				n += (size_t)r;
+			else if (r == 0)
+				break;
+			else if (errno != EINTR) {
+				read_errno = errno;
+				break;
+			}
+		}
+		if (read_errno) {
+			snprintf(err, errsz, "%s: read error: %s", path, strerror(read_errno));
+			free(buf);
+			buf = NULL;
+		} else if (n > (size_t)st.st_size) {
+			snprintf(err, errsz, "%s: changed while being read", path);
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[n] = '\0';
+			*len = n;
+		}
+	}
+	close(fd);
+	return buf;
+}
+
+struct casefile *case_load(const char *path, char *err, size_t errsz)
+{
+	size_t size;
+	char *text = read_case_file(path, &size, err, errsz);
+	if (!text)
+		return NULL;
 	struct casefile *c = calloc(1, sizeof *c);
-	char *line = NULL;
-	size_t cap = 0;
 	struct parser p = {.c = c, .path = path, .err = err, .errsz = errsz};
 	p.scratch = malloc(PATTERN_TEXT_MAX);
 	int rc = (c && p.scratch && (c->path = strdup(path))) ? 0 : -1;
 	if (rc != 0)
 		snprintf(err, errsz, "%s: out of memory", path);
-	ssize_t n;
-	while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
+	for (size_t off = 0; rc == 0 && off < size;) {
+		char *line = text + off;
+		char *nl = memchr(line, '\n', size - off);
+		size_t n = nl ? (size_t)(nl - line) + 1 : size - off;
 		p.line++;
 		if (n > CASE_LINE_MAX) {
 			rc = fail(&p, "line longer than %d bytes", CASE_LINE_MAX);
 			break;
 		}
-		if ((ssize_t)strlen(line) != n) {
+		if (memchr(line, '\0', n)) {
 			rc = fail(&p, "NUL byte in the line (write it as \\0)");
 			break;
 		}
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = '\0';
+		line[nl ? n - 1 : n] = '\0'; /* text has a byte to spare at the end */
+		off += n;
 		rc = parse_line(&p, line);
 	}
-	if (rc == 0 && ferror(f))
-		rc = fail(&p, "read error: %s", strerror(errno));
 	if (rc == 0) {
 		p.line = 1; /* a missing header belongs at the top */
 		rc = finish(&p);
 	}
-	fclose(f);
-	free(line);
+	free(text);
 	free(p.scratch);
 	if (rc != 0) {
 		case_free(c);

@@ -15,6 +15,18 @@
 #define CASE_MAX_ALTS 8     /* alternatives of expect-any */
 #define CASE_MAX_SPECS 8
 #define CASE_MAX_TAGS 16
+#define CASE_FILE_MAX (1024 * 1024) /* bytes in a case file */
+
+/* {chan} and {chan:KEY}: channels per case, and a key's length. */
+#define CASE_CHAN_KEYS_MAX 16
+#define CASE_CHAN_KEY_MAX 15
+/* The longest value a placeholder takes in a run (the runner checks its
+ * buffers against these): a case is checked with stand-ins this long, so a
+ * text that would outgrow its buffer in a run is refused when loaded.
+ * {isupport}, {password} and {oper} are up to EXPAND_VALUE_MAX. */
+#define CASE_NICK_MAX 15    /* {nick:X}, {user:X} */
+#define CASE_CHANNEL_MAX 31 /* {chan:KEY} */
+#define CASE_SERVER_MAX 127 /* {server} */
 
 struct bre;
 
@@ -83,8 +95,10 @@ struct casefile {
 	unsigned nsteps;
 };
 
-/* Reads and validates one case file.  On error returns NULL and writes
- * "FILE:LINE: what is wrong" into err. */
+/* Reads and validates one case file: a regular file of at most
+ * CASE_FILE_MAX bytes (never waits on a FIFO or reads a device).  On error
+ * returns NULL and writes "FILE:LINE: what is wrong" (or "FILE: ...")
+ * into err. */
 struct casefile *case_load(const char *path, char *err, size_t errsz);
 void case_free(struct casefile *c);
 

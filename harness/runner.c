@@ -17,15 +17,20 @@
 #include "probe.h"
 #include "session.h"
 
-#define CHAN_KEYS_MAX 16
+/* case.c checks every case with stand-in values as long as these. */
+_Static_assert(sizeof ((struct sclient *)0)->nick <= CASE_NICK_MAX + 1 &&
+		       sizeof ((struct sclient *)0)->user <= CASE_NICK_MAX + 1,
+	       "a nick longer than case.c's stand-in");
+_Static_assert(sizeof ((struct target_info *)0)->server <= CASE_SERVER_MAX + 1,
+	       "a server name longer than case.c's stand-in");
 
 struct runctx {
 	struct run_env *env;
 	const struct casefile *c;
 	struct session sess;
 	struct sclient *cl;
-	char chan_keys[CHAN_KEYS_MAX][16];
-	char chan_names[CHAN_KEYS_MAX][32];
+	char chan_keys[CASE_CHAN_KEYS_MAX][CASE_CHAN_KEY_MAX + 1];
+	char chan_names[CASE_CHAN_KEYS_MAX][CASE_CHANNEL_MAX + 1];
 	unsigned nchans;
 	long counter; /* {i} */
 	char *buf;    /* PATTERN_TEXT_MAX scratch for expansion */
@@ -84,7 +89,7 @@ static int lookup(void *arg, const char *kind, const char *key, char *out, size_
 		for (i = 0; i < x->nchans && strcmp(x->chan_keys[i], key) != 0; i++)
 			;
 		if (i == x->nchans) {
-			if (i == CHAN_KEYS_MAX || strlen(key) >= sizeof x->chan_keys[0]) {
+			if (i == CASE_CHAN_KEYS_MAX || strlen(key) >= sizeof x->chan_keys[0]) {
 				snprintf(out, outsz, "too many channel keys");
 				return -1;
 			}

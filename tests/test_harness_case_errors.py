@@ -1,10 +1,17 @@
 """Malformed case files: each mistake gets exactly `FILE:LINE: message` on
-stderr and exit 2, before any connection.  The target is a socket that
-listens but never accepts: afterwards nobody may have connected to it."""
+stderr and exit 2, before any connection, from a run and from --check
+alike (--check finds all a run would refuse).  The target is a socket that
+listens but never accepts: afterwards nobody may have connected to it.
+A path that is no case file at all (a FIFO, /dev/zero, a huge file) is
+refused at once with `FILE: ...`."""
+
+import os
+import resource
+import subprocess
 
 import pytest
 
-from harness_run import ircspec, listener, was_connected
+from harness_run import IRCSPEC_PLAIN, fake_server, ircspec, listener, was_connected  # noqa: F401
 
 BASE = """\
 id: mal-base
@@ -80,6 +87,31 @@ MISTAKES = {
                            "expected 'key: value' or 'client: step'"),
     "verb-with-stray-argument": (replace_line(8, "a b: register now"), 8,
                                  "register takes no argument"),
+    # What the run would refuse is refused at load: each step's text is
+    # expanded as the runner does, with stand-ins as long as real values.
+    "chunks-unknown-placeholder": (replace_line(9, 'a: chunks "PING :{colour:a}" "\\r\\n"'), 9,
+                                   "{colour:a}: unknown placeholder kind 'colour'"),
+    "chunks-bad-escape": (replace_line(9, 'a: chunks "PING :x\\x4" "\\r\\n"'), 9,
+                          "bad escape '\\x4' (needs two hex digits)"),
+    "channel-key-too-long": (replace_line(9, "a: send JOIN {chan:abcdefghijklmnop}"), 9,
+                             "{chan:abcdefghijklmnop}: channel key longer than 15 characters"),
+    "seventeen-channels": (replace_line(9, "a: send JOIN {chan}," +
+                                        ",".join(f"{{chan:k{i}}}" for i in range(1, 17))), 9,
+                           "{chan:k16}: more than 16 channels ({chan}, {chan:KEY}) in one case"),
+    "nick-of-a-client-never-connected": (
+        lambda b: replace_line(9, "a: send PRIVMSG {nick:c} :hi")(
+            replace_line(6, "clients: a b c")(b)), 9,
+        "{nick:c}: client 'c' has no connect or register step before this line, "
+        "so it has no nick yet"),
+    "user-before-connect": (replace_line(8, "a: send USER {user:b} 0 * :b"), 8,
+                            "{user:b}: client 'b' has no connect or register step before "
+                            "this line, so it has no user yet"),
+    # 8 + 15 (the longest nick) + 2 + 65,520 bytes: past the 65,533 a line
+    # to send may have before its CR LF.  (With a 3-byte stand-in nick it
+    # used to pass --check, and a 9-byte real one overflowed in the run.)
+    "line-too-long-with-a-real-nick": (
+        replace_line(9, "a: send PRIVMSG {nick:a} :{repeat:65520:x}"), 9,
+        "expanded text longer than 65533 bytes"),
 }
 
 
@@ -160,3 +192,60 @@ def test_unknown_header(tmp_path, target, where):
     run = ircspec(tmp_path, "--check", path, report=False)
     assert run.rc == 2, run
     assert run.err.startswith(f"{path}:{where}: unknown header 'author'"), run
+
+
+# ---- files that are not case files at all ----
+# Each must end at once with "FILE: ..." and exit 2.  Run with a memory
+# cap and a subprocess timeout, so that a build that reads /dev/zero
+# without bound or waits on a FIFO fails the test instead of hanging it.
+
+def limit_memory():
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def check_bounded(*args):
+    return subprocess.run([str(IRCSPEC_PLAIN), *map(str, args)], capture_output=True,
+                          text=True, timeout=30, preexec_fn=limit_memory)
+
+
+@pytest.mark.parametrize("check", [True, False])
+def test_fifo_is_refused_without_waiting(tmp_path, target, check):
+    fifo = tmp_path / "fifo.case"
+    os.mkfifo(fifo)  # nobody ever writes to it
+    args = ["--check"] if check else ["--port", target.getsockname()[1]]
+    r = check_bounded(*args, fifo)
+    assert (r.returncode, r.stderr) == (2, f"{fifo}: not a regular file (a FIFO)\n"), r
+
+
+def test_fifo_among_case_files_is_refused(tmp_path, target):
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "a-good.case").write_text(BASE)
+    fifo = tmp_path / "cases" / "b-fifo.case"
+    os.mkfifo(fifo)
+    r = check_bounded("--check", tmp_path / "cases")
+    assert (r.returncode, r.stderr) == (2, f"{fifo}: not a regular file (a FIFO)\n"), r
+
+
+def test_dev_zero_is_refused_without_reading(tmp_path, target):
+    r = check_bounded("--check", "/dev/zero")
+    assert (r.returncode, r.stderr) == (
+        2, "/dev/zero: not a regular file (a character device)\n"), r
+
+
+def test_file_over_one_mebibyte_is_refused(tmp_path, target):
+    path = tmp_path / "big.case"
+    path.write_text(BASE + "# padding\n" * 110_000)  # 1.1 MB of comments
+    r = check_bounded("--check", path)
+    assert (r.returncode, r.stderr) == (2, f"{path}: larger than 1048576 bytes\n"), r
+
+
+def test_oper_placeholder_without_oper_credentials_is_skipped(tmp_path, fake_server):
+    """{oper:name} needs --oper as the `oper` step does: without it the case
+    is skipped, not run with "(null)" in its place."""
+    srv = fake_server()
+    path = tmp_path / "oper-placeholder.case"
+    path.write_text(BASE.replace("a: send PING :x", "a: send PING :{oper:name}"))
+    run = ircspec(tmp_path, "--port", srv.port, path)
+    case = run.case("mal-base")
+    assert case["status"] == "skip", run
+    assert "--oper" in case["message"], run
