@@ -56,7 +56,7 @@ def test_valgrind_xml_fixtures():
 def leak_server(tmp_path_factory):
     cc = shutil.which("cc") or shutil.which("gcc")
     if not shutil.which("valgrind") or not cc:
-        pytest.skip("needs valgrind and a C compiler")
+        pytest.fail("needs valgrind and a C compiler: scripts/ensure-tools.sh installs them")
     exe = tmp_path_factory.mktemp("vg") / "vg_leak_server"
     subprocess.run([cc, "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE", "-g",
                     "-O0", "-o", str(exe), str(FIXTURES / "vg_leak_server.c")], check=True)

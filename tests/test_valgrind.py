@@ -9,10 +9,16 @@ import pytest
 
 from irc import BIN, uniq, uniq_chan
 
-pytestmark = [
-    pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed"),
-    pytest.mark.skipif(not (BIN / "refircd").exists(), reason="bin/refircd is not built"),
-]
+
+
+@pytest.fixture(autouse=True)
+def _tools_present():
+    """Installed by scripts/ensure-tools.sh and `make all`: missing, the
+    test fails instead of silently not running."""
+    if shutil.which("valgrind") is None:
+        pytest.fail("valgrind is not installed: scripts/ensure-tools.sh installs it")
+    if not (BIN / "refircd").exists():
+        pytest.fail("bin/refircd is not built: run `make all` first")
 
 
 def scenario(srv, connect):
