@@ -21,7 +21,8 @@ dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 
 .PHONY: all test run serve bench matrix clean check-tools
 PROGRAMS := bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
-            bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit bin/vgxml_unit
+            bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit bin/vgxml_unit \
+            bin/evtest-epoll bin/evtest-poll
 all: $(PROGRAMS)
 
 # ---- object rules: one tree per flavour (plain, asan, poll) ----
@@ -69,6 +70,16 @@ bin/seamtest: $(call dir_objs,asan,tests/tools/seamtest.c $(SERVER_LIB) $(COMMON
 	@mkdir -p bin
 	@echo '  LD      $@'
 	@$(CC) $(SANFLAGS) -o $@ $^
+
+# ev.h's fairness over each backend (tests/test_ev_fairness.py).
+bin/evtest-epoll: $(call dir_objs,asan,tests/tools/evtest.c reference-server/ev_epoll.c)
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(SANFLAGS) -o $@ $^
+bin/evtest-poll: $(call dir_objs,poll,tests/tools/evtest.c reference-server/ev_poll.c)
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(CFLAGS) -o $@ $^
 
 # Unit driver for the harness's report side (tests/test_harness_units.py).
 HARNESS_UNIT_SRC := tests/tools/harness_unit.c $(filter-out harness/main.c,$(HARNESS_SRC))

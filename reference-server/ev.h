@@ -27,8 +27,11 @@ int ev_add(struct ev *ev, int fd, void *ptr, unsigned events);
 int ev_mod(struct ev *ev, int fd, void *ptr, unsigned events);
 void ev_del(struct ev *ev, int fd);
 /* Fills out[0..max) and returns how many, 0 on timeout, -1 on error
- * (errno EINTR when a signal arrived).  Pointers in out stay valid for
- * the caller to act on even if it ev_del()s other descriptors meanwhile. */
+ * (errno EINTR when a signal arrived).  When more than max are ready, the
+ * ones left out come first next time: a busy descriptor cannot starve
+ * another.  One event carries every readiness of its descriptor (read and
+ * write together).  Pointers in out stay valid for the caller to act on
+ * even if it ev_del()s other descriptors meanwhile. */
 int ev_wait(struct ev *ev, struct ev_event *out, int max, int timeout_ms);
 const char *ev_backend(void);
 

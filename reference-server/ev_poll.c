@@ -15,6 +15,7 @@ struct ev {
 	size_t n, cap;
 	int *slot_of; /* fd -> slot + 1, 0 when absent */
 	size_t slot_cap;
+	size_t start; /* slot the next scan begins at (see ev_wait) */
 };
 
 struct ev *ev_new(void)
@@ -103,21 +104,27 @@ void ev_del(struct ev *ev, int fd)
 	ev->slot_of[fd] = 0;
 }
 
+/* Reports at most max of the rc ready slots.  The scan starts where the
+ * previous one stopped: from slot 0 each time, a batch of busy low slots
+ * would fill every batch and the slots past them would never be served. */
 int ev_wait(struct ev *ev, struct ev_event *out, int max, int timeout_ms)
 {
 	int rc = poll(ev->fds, (nfds_t)ev->n, timeout_ms);
 	if (rc <= 0)
 		return rc;
 	int k = 0;
-	for (size_t i = 0; i < ev->n && k < max; i++) {
+	size_t i = ev->start < ev->n ? ev->start : 0;
+	for (size_t seen = 0; seen < ev->n && k < max && k < rc; seen++) {
 		short r = ev->fds[i].revents;
-		if (!r)
-			continue;
-		out[k].ptr = ev->ptrs[i];
-		out[k].events = ((r & POLLIN) ? EV_READ : 0) | ((r & POLLOUT) ? EV_WRITE : 0) |
-				((r & (POLLERR | POLLHUP | POLLNVAL)) ? EV_ERROR : 0);
-		k++;
+		if (r) {
+			out[k].ptr = ev->ptrs[i];
+			out[k].events = ((r & POLLIN) ? EV_READ : 0) | ((r & POLLOUT) ? EV_WRITE : 0) |
+					((r & (POLLERR | POLLHUP | POLLNVAL)) ? EV_ERROR : 0);
+			k++;
+		}
+		i = i + 1 < ev->n ? i + 1 : 0;
 	}
+	ev->start = i;
 	return k;
 }
 

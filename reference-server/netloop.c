@@ -267,18 +267,22 @@ static void accept_some(struct netloop *nl)
 	}
 }
 
-static void conn_read(struct netloop *nl, struct conn *cn)
+/* One recv.  Returns 0, or -1 after freeing cn. */
+static int conn_read(struct netloop *nl, struct conn *cn)
 {
 	ssize_t n = recv(cn->fd, nl->rbuf, sizeof nl->rbuf, 0);
 	if (n > 0) {
 		srv_client_input(nl->srv, cn->client, nl->rbuf, (size_t)n);
 	} else if (n == 0) {
 		conn_lost(nl, cn, "Remote host closed the connection");
+		return -1;
 	} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
 		char why[128];
 		snprintf(why, sizeof why, "Read error: %s", strerror(errno));
 		conn_lost(nl, cn, why);
+		return -1;
 	}
+	return 0;
 }
 
 /* Writes what the kernel takes.  Returns 0, or -1 after freeing cn. */
@@ -330,11 +334,11 @@ static void handle_event(struct netloop *nl, const struct ev_event *e)
 	}
 	if (cn->client->closing)
 		return; /* drain_dirty closes it */
-	if (e->events & (EV_READ | EV_ERROR)) {
-		conn_read(nl, cn); /* errors surface as a failed recv */
-		return;            /* cn may be gone */
-	}
-	if (e->events & EV_WRITE)
+	/* Errors surface as a failed recv.  Both directions are served on one
+	 * readiness: a client that keeps sending must still get its backlog. */
+	if ((e->events & (EV_READ | EV_ERROR)) && conn_read(nl, cn) != 0)
+		return; /* cn is gone */
+	if ((e->events & EV_WRITE) && !cn->client->closing)
 		conn_flush(nl, cn);
 }
 
