@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,13 +119,27 @@ void baseline_free(struct baseline *b)
 	memset(b, 0, sizeof *b);
 }
 
+#define REGRESSIONS_HEADING \
+	"Regressions (passed in the baseline and not now, or crash/error now and not then):"
+
 enum change { CH_SAME, CH_REGRESSION, CH_FIXED, CH_NEW };
+
+/* A crash or an error is never just a known failure: the server died or the
+ * case could not run.  It is a regression whenever the baseline did not
+ * already say exactly that, and in a case the baseline does not know. */
+static bool is_broken(enum verdict v)
+{
+	return v == V_CRASH || v == V_ERROR;
+}
 
 static enum change classify(const struct baseline *b, const struct case_result *cr)
 {
 	const char *then = baseline_status(b, cr->c->id);
+	const char *now = verdict_name(cr->verdict);
 	bool was_pass = then && strcmp(then, "pass") == 0;
 	bool is_pass = cr->verdict == V_PASS;
+	if (is_broken(cr->verdict) && (!then || strcmp(then, now) != 0))
+		return CH_REGRESSION;
 	if (!then)
 		return CH_NEW;
 	if (was_pass && !is_pass)
@@ -148,6 +163,8 @@ static int list_changes(const struct baseline *b, const struct run_result *r, en
 		const char *then = baseline_status(b, cr->c->id);
 		if (then)
 			fprintf(out, "  %s: %s -> %s\n", cr->c->id, then, verdict_name(cr->verdict));
+		else if (want == CH_REGRESSION)
+			fprintf(out, "  %s: new -> %s\n", cr->c->id, verdict_name(cr->verdict));
 		else
 			fprintf(out, "  %s: %s\n", cr->c->id, verdict_name(cr->verdict));
 	}
@@ -156,7 +173,7 @@ static int list_changes(const struct baseline *b, const struct run_result *r, en
 
 int baseline_compare(const struct baseline *b, const struct run_result *r, FILE *out)
 {
-	int reg = list_changes(b, r, CH_REGRESSION, "Regressions (passed in the baseline, not now):",
+	int reg = list_changes(b, r, CH_REGRESSION, REGRESSIONS_HEADING,
 			       out);
 	int fixed = list_changes(b, r, CH_FIXED, "Fixed (did not pass in the baseline, pass now):",
 				 out);

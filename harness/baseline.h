@@ -1,5 +1,6 @@
 /* baseline.h - an earlier JSON report (--baseline FILE), to judge a run by
- * its regressions only: a case that passed then and does not pass now. */
+ * its regressions only: a case that passed then and does not pass now, or
+ * one that crashes or errors now and did not then (new cases included). */
 #ifndef IRCSPEC_BASELINE_H
 #define IRCSPEC_BASELINE_H
 
@@ -27,8 +28,10 @@ const char *baseline_status(const struct baseline *b, const char *id);
 
 void baseline_free(struct baseline *b);
 
-/* Prints regressions (passed in the baseline, not now), fixed cases (did
- * not pass then, pass now) and new cases (absent from the baseline).
+/* Prints regressions (passed in the baseline and not now; crash or error
+ * now, unless the baseline had that same verdict; a new case that crashes
+ * or errors), fixed cases (did not pass then, pass now) and new cases
+ * (absent from the baseline, not crash or error).
  * Returns the number of regressions. */
 int baseline_compare(const struct baseline *b, const struct run_result *r, FILE *out);
 
