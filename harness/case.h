@@ -24,7 +24,7 @@
  * buffers against these): a case is checked with stand-ins this long, so a
  * text that would outgrow its buffer in a run is refused when loaded.
  * {isupport}, {password} and {oper} are up to EXPAND_VALUE_MAX. */
-#define CASE_NICK_MAX 15    /* {nick:X}, {user:X} */
+#define CASE_NICK_MAX 64    /* {nick:X}, {user:X}: SESS_NICK_MAX */
 #define CASE_CHANNEL_MAX 31 /* {chan:KEY} */
 #define CASE_SERVER_MAX 127 /* {server} */
 

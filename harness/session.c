@@ -1,6 +1,7 @@
 /* session.c - a case's clients and bounded waits (see session.h). */
 #include "session.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -372,7 +373,7 @@ static void new_nick(struct session *s, unsigned k)
 	while (i > 0 && o < 9)
 		c->nick[o++] = num[--i];
 	c->nick[o] = '\0';
-	snprintf(c->user, sizeof c->user, "%s", c->nick);
+	snprintf(c->user, sizeof c->user, "%.9s", c->nick); /* nick is 9 here */
 }
 
 static int send_str(struct session *s, unsigned k, const char *line, long deadline)
@@ -445,6 +446,46 @@ static void learn_burst(struct session *s, unsigned k, const struct rline *last)
 	}
 }
 
+/* RFC 2812 2.3.1: nickname = ( letter / special ) *8( letter / digit /
+ * special / "-" ), special = %x5B-60 / %x7B-7D.  Servers raise the 9 to
+ * their NICKLEN (30 and 32 are common), so only SESS_NICK_MAX bounds it. */
+static bool is_nick_special(char ch)
+{
+	return (ch >= 0x5b && ch <= 0x60) || (ch >= 0x7b && ch <= 0x7d);
+}
+
+static bool is_valid_nick(const char *n)
+{
+	size_t len = strlen(n);
+	if (len == 0 || len > SESS_NICK_MAX || !(isalpha((unsigned char)n[0]) ||
+						 is_nick_special(n[0])))
+		return false;
+	for (size_t i = 1; i < len; i++) {
+		unsigned char ch = (unsigned char)n[i];
+		if (!(ch < 0x80 && (isalnum(ch) || is_nick_special((char)ch) || ch == '-')))
+			return false;
+	}
+	return true;
+}
+
+/* The nick a 001 gives the client ("001 <nick> :Welcome..."): the server
+ * may have cut or changed ours.  It is spliced into later lines and
+ * patterns, so anything that is not a nickname is refused here. */
+static int take_welcome_nick(struct session *s, unsigned k, const struct rline *l,
+			     const struct irc_msg *m)
+{
+	struct sclient *c = &s->cl[k];
+	if (m->nparams < 1 || !is_valid_nick(m->params[0])) {
+		char line[300];
+		describe_line(l, line, sizeof line);
+		fail(s, "%s: registration: the server's 001 does not name a valid nickname "
+			"(RFC 2812 2.3.1, at most %d characters): %s", c->name, SESS_NICK_MAX, line);
+		return -1;
+	}
+	snprintf(c->nick, sizeof c->nick, "%s", m->params[0]);
+	return 0;
+}
+
 static int finish_register(struct session *s, unsigned k, long deadline)
 {
 	struct sclient *c = &s->cl[k];
@@ -454,14 +495,15 @@ static int finish_register(struct session *s, unsigned k, long deadline)
 			why_prefix(s, "registration did not complete");
 			return -1;
 		}
-		if (strncmp(l->data, "ERROR", 5) != 0 && strstr(l->data, " 001 ")) {
-			/* The server may have cut our nick: use what it says. */
-			struct irc_msg *m = s->msg_wait; /* the wait is over */
-			if (irc_parse(m, l->data, l->len) == IRC_PARSE_OK && m->nparams > 0)
-				snprintf(c->nick, sizeof c->nick, "%s", m->params[0]);
+		/* match_reg_step only takes lines that parse. */
+		struct irc_msg *m = s->msg_wait; /* the wait is over */
+		irc_parse(m, l->data, l->len);
+		if (is_numeric(m, "001")) {
+			if (take_welcome_nick(s, k, l, m) != 0)
+				return -1;
 			break;
 		}
-		if (!strstr(l->data, " 433 ") || tries + 1 >= REGISTER_NICK_TRIES) {
+		if (!is_numeric(m, "433") || tries + 1 >= REGISTER_NICK_TRIES) {
 			char line[300];
 			describe_line(l, line, sizeof line);
 			fail(s, "%s: registration refused: %s", c->name, line);
@@ -469,7 +511,7 @@ static int finish_register(struct session *s, unsigned k, long deadline)
 		}
 		hconn_remove(&c->conn, l);
 		new_nick(s, k); /* someone else has it: try another */
-		char nick[64];
+		char nick[SESS_NICK_MAX + 16];
 		snprintf(nick, sizeof nick, "NICK %s\r\n", c->nick);
 		if (send_str(s, k, nick, deadline) != 0)
 			return -1;

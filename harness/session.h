@@ -15,9 +15,13 @@
 #include "result.h"
 #include "runenv.h"
 
+/* Longest nick a server may give a client in its 001: above every NICKLEN
+ * in use (9 in RFC 2812, 30 in inspircd and UnrealIRCd, 32 in Ergo). */
+#define SESS_NICK_MAX 64
+
 struct sclient {
 	char name[32];
-	char nick[16];
+	char nick[SESS_NICK_MAX + 1];
 	char user[16];
 	struct hconn conn;
 	bool registered;

@@ -57,7 +57,12 @@ BUGS = {
     "slow": "every reply leaves --delay seconds (default 2) after it was due",
     "meta-nick": "001 renames each client to a nick full of regex metacharacters "
                  "(valid by RFC 2812 2.3.1's grammar, 15 chars)",
+    "bare-001": "001 comes without a prefix (legal: RFC 2812 2.3.1 makes it optional)",
+    "433-holds-001": "a client's first NICK gets a 433 whose text holds ' 001 '",
+    "001-bad-nick": "001 renames the client to 'bad*(nick)+', which is no nickname",
+    "long-nick": "001 renames the client to a 30-character nick (NICKLEN=30)",
 }
+LONG_NICK_TAIL = "_with_a_nicklen_of_thirty_chars"
 
 
 def casefold(name):
@@ -91,6 +96,7 @@ class Client:
         self.nick = self.user = None
         self.registered = False
         self.chans = set()
+        self.refused_once = False  # "433-holds-001"
         self.closing = False  # close once `out` is flushed (after QUIT)
         self.dead = False
 
@@ -316,6 +322,10 @@ class Server:
             self.numeric(c, "432", nick, "Erroneous nickname")
             return
         other = self.nicks.get(casefold(nick))
+        if self.bug == "433-holds-001" and not c.registered and not c.refused_once:
+            c.refused_once = True
+            self.send(c, f":{NAME} 433 * {nick} :Nickname is already in use, 001 of them")
+            return
         if other is not None and other is not c:
             self.numeric(c, "433", nick, "Nickname is already in use")
             return
@@ -349,7 +359,16 @@ class Server:
             del self.nicks[casefold(c.nick)]
             c.nick = f"^{c.nick[:5]}|[x]{{9}}"
             self.nicks[casefold(c.nick)] = c
-        self.numeric(c, "001", f"Welcome to the fake network {c.mask()}")
+        if self.bug == "long-nick":
+            del self.nicks[casefold(c.nick)]
+            c.nick = (c.nick + LONG_NICK_TAIL)[:30]
+            self.nicks[casefold(c.nick)] = c
+        if self.bug == "bare-001":
+            self.send(c, f"001 {c.nick} :Welcome to the fake network {c.mask()}")
+        elif self.bug == "001-bad-nick":
+            self.send(c, f":{NAME} 001 bad*(nick)+ :Welcome to the fake network {c.mask()}")
+        else:
+            self.numeric(c, "001", f"Welcome to the fake network {c.mask()}")
         self.numeric(c, "002", f"Your host is {NAME}, running fakeserver-1.0")
         self.numeric(c, "003", "This server was created today")
         self.send(c, f":{NAME} 004 {c.nick} {NAME} fakeserver-1.0 io nt")
