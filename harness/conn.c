@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -13,6 +14,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "clock.h"
+
 void hconn_init(struct hconn *c)
 {
 	memset(c, 0, sizeof *c);
@@ -21,7 +24,32 @@ void hconn_init(struct hconn *c)
 	c->fr.max = CONN_LINE_MAX;
 }
 
-static int connect_addr(const struct addrinfo *ai, int timeout_ms, char *err, size_t errsz)
+/* Waits for a non-blocking connect to finish by `deadline`: 1 connected,
+ * 0 out of time, -1 failed (err set).  A signal (SIGALRM at --deadline,
+ * Ctrl-C) interrupts poll(); the wait then goes on for what is left, not
+ * for a fresh timeout. */
+static int connect_wait(int fd, long deadline, char *err, size_t errsz)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+	int rc;
+	for (;;) {
+		long left = deadline - now_ms();
+		if (left <= 0)
+			return 0;
+		rc = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (rc > 0 || (rc < 0 && errno != EINTR))
+			break;
+	}
+	int soerr = 0;
+	socklen_t sl = sizeof soerr;
+	if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr) {
+		snprintf(err, errsz, "connect: %s", strerror(soerr ? soerr : errno));
+		return -1;
+	}
+	return 1;
+}
+
+static int connect_addr(const struct addrinfo *ai, long deadline, char *err, size_t errsz)
 {
 	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
@@ -31,24 +59,15 @@ static int connect_addr(const struct addrinfo *ai, int timeout_ms, char *err, si
 	/* Each send is its own segment: split-delivery cases depend on it. */
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	long t0 = now_ms();
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
 		snprintf(err, errsz, "connect: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
-	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-	int rc;
-	do
-		rc = poll(&pfd, 1, timeout_ms);
-	while (rc < 0 && errno == EINTR);
-	int soerr = 0;
-	socklen_t sl = sizeof soerr;
-	if (rc == 0) {
-		snprintf(err, errsz, "connect: no answer within %d ms", timeout_ms);
-	} else if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr) {
-		snprintf(err, errsz, "connect: %s", strerror(soerr ? soerr : errno));
-		rc = 0;
-	}
+	int rc = connect_wait(fd, deadline, err, errsz);
+	if (rc == 0)
+		snprintf(err, errsz, "connect: no answer within %ld ms", now_ms() - t0);
 	if (rc <= 0) {
 		close(fd);
 		return -1;
@@ -56,7 +75,7 @@ static int connect_addr(const struct addrinfo *ai, int timeout_ms, char *err, si
 	return fd;
 }
 
-int hconn_connect(struct hconn *c, const char *host, unsigned port, int timeout_ms,
+int hconn_connect(struct hconn *c, const char *host, unsigned port, long deadline,
 		  char *err, size_t errsz)
 {
 	struct addrinfo hints = {0}, *res = NULL;
@@ -71,7 +90,7 @@ int hconn_connect(struct hconn *c, const char *host, unsigned port, int timeout_
 	}
 	int fd = -1;
 	for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next)
-		fd = connect_addr(ai, timeout_ms, err, errsz);
+		fd = connect_addr(ai, deadline, err, errsz);
 	freeaddrinfo(res);
 	if (fd < 0)
 		return -1;

@@ -41,8 +41,9 @@ struct hconn {
 };
 
 void hconn_init(struct hconn *c);
-/* Connects with TCP_NODELAY within timeout_ms.  0, or -1 with err. */
-int hconn_connect(struct hconn *c, const char *host, unsigned port, int timeout_ms,
+/* Connects with TCP_NODELAY by `deadline` (now_ms() clock; signals do not
+ * extend it).  0, or -1 with err. */
+int hconn_connect(struct hconn *c, const char *host, unsigned port, long deadline,
 		  char *err, size_t errsz);
 /* Reads what is available now (never blocks): frames lines into the queue
  * and calls on_line for each.  Returns bytes read (0 if none). */

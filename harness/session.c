@@ -179,9 +179,12 @@ int sess_connect(struct session *s, unsigned k)
 	 * send NICK {nick:a} itself. */
 	if (!s->cl[k].nick[0])
 		new_nick(s, k);
-	if (hconn_connect(c, s->env->host, s->env->port, s->env->timeout_ms, err, sizeof err)) {
-		fail(s, "%s: cannot connect to %s:%u: %s", s->cl[k].name, s->env->host,
-		     s->env->port, err);
+	long dl = sess_deadline(s, s->env->timeout_ms);
+	if (hconn_connect(c, s->env->host, s->env->port, dl, err, sizeof err)) {
+		long run_dl = atomic_load(&s->env->deadline_ms);
+		fail(s, "%s: cannot connect to %s:%u: %s%s", s->cl[k].name, s->env->host,
+		     s->env->port, err, run_dl && run_dl == dl && now_ms() >= dl
+		     ? " (the run's --deadline came first)" : "");
 		return -1;
 	}
 	sess_event(s, k, "connected");
