@@ -21,7 +21,7 @@ static void usage(FILE *f)
 	      "  --oper NAME:PASS    operator credentials; cases needing them are skipped without\n"
 	      "  --spawn 'CMD'       start the server: {port} and {password} are filled in, a free\n"
 	      "                      port is chosen; a server death during a case is a crash and\n"
-	      "                      the server is restarted\n"
+	      "                      the server is restarted (if that fails, the run stops: exit 2)\n"
 	      "  --valgrind          with --spawn: run the server under Valgrind memcheck; every\n"
 	      "                      error and leak fails the run\n"
 	      "Selection:\n"
@@ -45,7 +45,8 @@ static void usage(FILE *f)
 	      "  --no-color          plain output\n"
 	      "\n"
 	      "Exit: 0 all selected cases pass (or no regressions); 1 failures or crashes;\n"
-	      "      2 usage error, bad case file, or target unreachable.\n",
+	      "      2 usage error, bad case file, target unreachable, or a --spawn'd server\n"
+	      "      that could not be restarted.\n",
 	      f);
 }
 

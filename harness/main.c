@@ -1,8 +1,10 @@
 /* main.c - ircspec: loads the cases, runs the selected ones against the
  * target (in parallel), and reports.  Exit codes: 0 pass, 1 failures or
- * crashes, 2 usage / bad case file / unreachable target. */
+ * crashes, 2 usage / bad case file / unreachable target / a --spawn'd server
+ * that could not be restarted. */
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,7 @@ struct run {
 	bool *overlapped;     /* per case: a server death overlapped it */
 	struct supervisor sup;  /* server deaths and restarts (--spawn) */
 	struct valgrind *vg;    /* --valgrind: its command line and XML */
+	atomic_size_t no_server; /* cases not run: the restart failed */
 	bool tty;
 };
 
@@ -71,20 +74,35 @@ static void on_interrupt(int sig)
 		atomic_store(&g_env->deadline_ms, 1); /* every wait ends now */
 }
 
+/* A case that never started: an error, with why. */
+static void not_run(struct run *rn, size_t i, const char *why)
+{
+	struct case_result *cr = &rn->res.cases[i];
+	memset(cr, 0, sizeof *cr);
+	cr->c = rn->sel[i];
+	cr->verdict = V_ERROR;
+	cr->message = strdup(why);
+}
+
 static void run_one(struct run *rn, size_t i, bool rerun)
 {
 	struct case_result *cr = &rn->res.cases[i];
 	char why[1024] = "";
 	struct sup_ticket t;
-	sup_case_begin(&rn->sup, &t);
+	if (!sup_case_begin(&rn->sup, &t)) {
+		not_run(rn, i, "not run: the server died and could not be restarted");
+		atomic_fetch_add(&rn->no_server, 1);
+		return;
+	}
 	runner_run_case(&rn->env, rn->sel[i], cr);
 	if (!sup_case_end(&rn->sup, &t, cr->verdict, why, sizeof why))
 		return;
-	if (!rerun) {
+	if (!rerun && !sup_failed(&rn->sup)) {
 		rn->overlapped[i] = true; /* decided by a serial rerun */
 		return;
 	}
-	/* Alone on the server, it died again: this case kills it. */
+	/* Alone on the server, it died again: this case kills it.  Or there is
+	 * no server left to re-run it on: it saw the death, it says so. */
 	free(cr->message);
 	size_t n = strlen(why) + 128;
 	cr->message = malloc(n);
@@ -103,14 +121,10 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&rn->mu);
 		if (i >= rn->nsel)
 			return NULL;
-		struct case_result *cr = &rn->res.cases[i];
 		long dl = atomic_load(&rn->env.deadline_ms);
 		if (dl && now_ms() >= dl) {
-			memset(cr, 0, sizeof *cr);
-			cr->c = rn->sel[i];
-			cr->verdict = V_ERROR;
-			cr->message = strdup(dl == 1 ? "not run: interrupted"
-						     : "not run: the --deadline was reached");
+			not_run(rn, i, dl == 1 ? "not run: interrupted"
+					       : "not run: the --deadline was reached");
 			rn->res.deadline_hit = true;
 		} else {
 			run_one(rn, i, false);
@@ -326,6 +340,13 @@ static int run_selected(struct run *rn, const struct baseline *bl)
 		return 2;
 	}
 	run_all(rn);
+	bool restart_failed = sup_failed(&rn->sup);
+	if (restart_failed) {
+		size_t skipped = atomic_load(&rn->no_server);
+		fprintf(stderr, "ircspec: the server died and could not be restarted (--spawn '%s'): "
+			"%s\nircspec: run stopped: %zu case%s not run\n", rn->o->spawn,
+			rn->sup.failure, skipped, skipped == 1 ? "" : "s");
+	}
 	long dl = atomic_load(&rn->env.deadline_ms);
 	if (dl && now_ms() >= dl)
 		rn->res.deadline_hit = true;
@@ -336,6 +357,8 @@ static int run_selected(struct run *rn, const struct baseline *bl)
 	report_term_summary(stdout, &rn->res, rn->o->color, rn->o->verbose);
 	int wrc = write_reports(rn);
 	int code = exit_code(rn, bl);
+	if (restart_failed)
+		return 2; /* like a server that does not start: no verdict on the rest */
 	return wrc != 0 && code == 0 ? 2 : code;
 }
 

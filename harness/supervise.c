@@ -16,7 +16,8 @@ void sup_init(struct supervisor *s, struct spawn *sp, struct run_env *env, bool 
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	s->active = 0;
-	s->restarting = s->dead_pending = false;
+	s->restarting = s->dead_pending = s->failed = false;
+	s->failure[0] = '\0';
 }
 
 void sup_destroy(struct supervisor *s)
@@ -25,15 +26,28 @@ void sup_destroy(struct supervisor *s)
 	pthread_cond_destroy(&s->cv);
 }
 
-void sup_case_begin(struct supervisor *s, struct sup_ticket *t)
+bool sup_case_begin(struct supervisor *s, struct sup_ticket *t)
 {
 	pthread_mutex_lock(&s->mu);
 	while (s->restarting)
 		pthread_cond_wait(&s->cv, &s->mu);
+	if (s->failed) {
+		pthread_mutex_unlock(&s->mu);
+		return false;
+	}
 	s->active++;
 	t->gen0 = s->sp ? spawn_generation(s->sp) : 0;
 	t->started_dead = s->dead_pending;
 	pthread_mutex_unlock(&s->mu);
+	return true;
+}
+
+bool sup_failed(struct supervisor *s)
+{
+	pthread_mutex_lock(&s->mu);
+	bool failed = s->failed;
+	pthread_mutex_unlock(&s->mu);
+	return failed;
 }
 
 /* spawn_poll and the pending flag change together, so a case starting in
@@ -90,9 +104,13 @@ static void restart(struct supervisor *s)
 		pthread_cond_wait(&s->cv, &s->mu);
 	pthread_mutex_unlock(&s->mu);
 	char err[512];
-	if (spawn_restart(s->sp, err, sizeof err) != 0)
-		fprintf(stderr, "ircspec: could not restart the server: %s\n", err);
+	int rc = spawn_restart(s->sp, err, sizeof err);
 	pthread_mutex_lock(&s->mu);
+	if (rc != 0) {
+		/* Every later case would only time out against nothing. */
+		s->failed = true;
+		snprintf(s->failure, sizeof s->failure, "%s", err);
+	}
 	s->restarting = s->dead_pending = false;
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
