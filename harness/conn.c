@@ -175,6 +175,47 @@ long hconn_write_some(struct hconn *c, const char *p, size_t n, char *err, size_
 	return -1;
 }
 
+int hconn_hold(struct hconn *c, const char *p, size_t n)
+{
+	if (c->held_off > 0 && c->held_off == c->held_len)
+		c->held_off = c->held_len = 0;
+	if (n > sizeof c->held - c->held_len && c->held_off > 0) {
+		memmove(c->held, c->held + c->held_off, c->held_len - c->held_off);
+		c->held_len -= c->held_off;
+		c->held_off = 0;
+	}
+	if (n > sizeof c->held - c->held_len)
+		return -1;
+	memcpy(c->held + c->held_len, p, n);
+	c->held_len += n;
+	return 0;
+}
+
+bool hconn_held_ready(const struct hconn *c)
+{
+	return c->fd >= 0 && !c->wr_closed && c->held_len > c->held_off &&
+	       (!c->mid_line || c->held_mid);
+}
+
+long hconn_write_held(struct hconn *c, const char **sent, char *err, size_t errsz)
+{
+	*sent = c->held + c->held_off;
+	if (!hconn_held_ready(c))
+		return 0;
+	long w = hconn_write_some(c, *sent, c->held_len - c->held_off, err, errsz);
+	if (w > 0) {
+		c->held_off += (size_t)w;
+		c->held_mid = c->mid_line;
+	}
+	return w;
+}
+
+static void drop_held(struct hconn *c)
+{
+	c->held_off = c->held_len = 0;
+	c->held_mid = false;
+}
+
 void hconn_remove(struct hconn *c, struct rline *l)
 {
 	if (l->prev)
@@ -200,6 +241,7 @@ void hconn_abort(struct hconn *c)
 	setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	close(c->fd);
 	c->fd = -1;
+	drop_held(c);
 }
 
 void hconn_half_close(struct hconn *c)
@@ -207,6 +249,7 @@ void hconn_half_close(struct hconn *c)
 	if (c->fd >= 0 && !c->wr_closed) {
 		shutdown(c->fd, SHUT_WR);
 		c->wr_closed = true;
+		drop_held(c);
 	}
 }
 
@@ -216,6 +259,7 @@ void hconn_close(struct hconn *c)
 		close(c->fd);
 		c->fd = -1;
 	}
+	drop_held(c);
 }
 
 void hconn_free(struct hconn *c)

@@ -17,6 +17,10 @@
 /* Unread lines kept per client: past this the server is flooding us. */
 #define CONN_QUEUE_MAX_LINES 20000
 #define CONN_QUEUE_MAX_BYTES (2 * 1024 * 1024)
+/* Replies the harness makes by itself (the auto-PONG) wait here while the
+ * case's own line is unfinished: a few PONGs, a server PINGing faster than
+ * that is flooding. */
+#define CONN_HELD_MAX 4096
 
 struct rline {
 	struct rline *next, *prev;
@@ -32,6 +36,12 @@ struct hconn {
 	bool reading;    /* false after stop-reading */
 	bool wr_closed;  /* we sent FIN (half-close) */
 	bool mid_line;   /* what we sent last did not end with LF */
+	/* Held replies: whole lines, sent only at a line boundary of the
+	 * case's stream.  held_mid: the unfinished line on the wire is one of
+	 * them (a short write), so the case's bytes must wait instead. */
+	char held[CONN_HELD_MAX];
+	size_t held_off, held_len;
+	bool held_mid;
 	struct framer fr;
 	struct rline *head, *tail; /* unread lines, oldest first */
 	size_t nlines, nbytes;
@@ -52,6 +62,14 @@ long hconn_read_some(struct hconn *c, long now_ms, hconn_line_fn *on_line, void 
 /* Writes as much as the kernel takes now.  Returns bytes written, or -1
  * when the connection is gone (err set). */
 long hconn_write_some(struct hconn *c, const char *p, size_t n, char *err, size_t errsz);
+/* Queues whole lines p[0..n) as a held reply.  0, or -1 when they do not
+ * fit (nothing queued). */
+int hconn_hold(struct hconn *c, const char *p, size_t n);
+/* Held bytes wait and may go now (no line of the case's is unfinished). */
+bool hconn_held_ready(const struct hconn *c);
+/* Writes held bytes as the kernel takes them; *sent points at what went.
+ * Returns bytes written (0: none may or can go now), -1 gone (err set). */
+long hconn_write_held(struct hconn *c, const char **sent, char *err, size_t errsz);
 void hconn_remove(struct hconn *c, struct rline *l); /* unlinks and frees */
 void hconn_abort(struct hconn *c);      /* RST */
 void hconn_half_close(struct hconn *c); /* FIN, keep reading */

@@ -32,8 +32,14 @@ int sess_init(struct session *s, struct run_env *env, struct sclient *cl, unsign
 
 void sess_free(struct session *s)
 {
-	for (unsigned k = 0; k < s->n; k++)
+	for (unsigned k = 0; k < s->n; k++) {
+		const struct hconn *c = &s->cl[k].conn;
+		if (c->fd >= 0 && c->held_len > c->held_off)
+			sess_event(s, k, "%s not sent: the case ended %s",
+				   c->held_mid ? "the rest of a PONG" : "PONG",
+				   c->held_mid ? "before the socket took it" : "in the middle of a line");
 		hconn_free(&s->cl[k].conn);
+	}
 	free(s->msg_in);
 	free(s->msg_wait);
 	s->msg_in = s->msg_wait = NULL;
@@ -97,9 +103,29 @@ static long raw_send(struct session *s, unsigned k, const char *p, size_t n)
 	return w;
 }
 
-/* Every received line goes to the transcript; a server PING is answered at
- * once (ircu pings during registration; any server may ping an idle
- * client) and never reaches the case's expectations. */
+/* Sends what held replies may go now, as far as the socket takes them.
+ * 0, or -1 when the connection is gone. */
+static int flush_held(struct session *s, unsigned k)
+{
+	struct hconn *c = &s->cl[k].conn;
+	while (hconn_held_ready(c)) {
+		char err[128];
+		const char *p;
+		long w = hconn_write_held(c, &p, err, sizeof err);
+		if (w < 0)
+			return -1;
+		if (w == 0)
+			break;
+		transcript_add(s->tr, now_ms() - s->t0, s->cl[k].name, T_SEND, p, (size_t)w);
+	}
+	return 0;
+}
+
+/* Every received line goes to the transcript; a server PING is answered
+ * (ircu pings during registration; any server may ping an idle client) and
+ * never reaches the case's expectations.  The PONG is held while the case
+ * is in the middle of a line (after `raw PRIVMSG x :hel`), so that it is
+ * not glued into that line, and goes out once the line is finished. */
 static void on_line(void *arg, struct hconn *c, struct rline *l)
 {
 	struct session *s = arg;
@@ -110,9 +136,13 @@ static void on_line(void *arg, struct hconn *c, struct rline *l)
 		char pong[600];
 		int n = snprintf(pong, sizeof pong, "PONG :%s\r\n",
 				 m->nparams ? m->params[m->nparams - 1] : "");
-		if (n > 0 && (size_t)n < sizeof pong)
-			raw_send(s, k, pong, (size_t)n);
+		if (n <= 0 || (size_t)n >= sizeof pong || hconn_hold(c, pong, (size_t)n) != 0)
+			sess_event(s, k, "PING not answered: %d bytes of replies already wait",
+				   (int)(c->held_len - c->held_off));
+		else if (c->mid_line && !c->held_mid)
+			sess_event(s, k, "PING answered once the unfinished line is sent");
 		hconn_remove(c, l);
+		flush_held(s, k);
 	}
 }
 
@@ -134,7 +164,7 @@ static void pump(struct session *s, long deadline, int focus, int want_write)
 		if (c->fd < 0 || c->eof)
 			continue;
 		short ev = (c->reading || (int)k == focus) ? POLLIN : 0;
-		if ((int)k == want_write)
+		if ((int)k == want_write || hconn_held_ready(c))
 			ev |= POLLOUT;
 		if (!ev)
 			continue;
@@ -149,6 +179,8 @@ static void pump(struct session *s, long deadline, int focus, int want_write)
 	if (poll(pf, np, (int)wait) <= 0)
 		return;
 	for (nfds_t i = 0; i < np; i++) {
+		if (pf[i].revents & POLLOUT)
+			flush_held(s, who[i]);
 		if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
 		struct hconn *c = &s->cl[who[i]].conn;
@@ -200,7 +232,10 @@ int sess_send(struct session *s, unsigned k, const char *data, size_t len, long 
 	}
 	size_t done = 0;
 	while (done < len) {
-		long w = raw_send(s, k, data + done, len - done);
+		/* A held reply cut by a short write finishes its line first. */
+		if (c->held_mid && flush_held(s, k) != 0)
+			c->held_mid = false; /* gone: raw_send says so below */
+		long w = c->held_mid ? 0 : raw_send(s, k, data + done, len - done);
 		if (w < 0) {
 			fail(s, "%s: send failed after %zu of %zu bytes: the server closed the "
 				"connection", s->cl[k].name, done, len);
@@ -216,6 +251,7 @@ int sess_send(struct session *s, unsigned k, const char *data, size_t len, long 
 		}
 		pump(s, deadline, (int)k, (int)k);
 	}
+	flush_held(s, k); /* the line may be finished now: what waited goes */
 	return 0;
 }
 

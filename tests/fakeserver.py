@@ -10,14 +10,15 @@ on stderr, on the first received line containing TEXT.
 
     python3 tests/fakeserver.py [--port P] [--bug NAME] [--delay S]
                                 [--crash-on TEXT] [--announce FILE]
-                                [--start-delay S]
+                                [--start-delay S] [--record FILE]
 
 One process, one selectors loop, one thread: the "block-partial" bug can
 then really stop everyone.  It prints `fakeserver: listening on HOST:PORT`
 on stderr when ready (port 0 picks a free one); `--announce FILE` appends
 "PID PORT" to FILE after bind() and before listen(), so by the time anyone
 can connect the file names this process; `--start-delay S` waits S seconds
-between the two (a server slow to start).  SIGTERM/SIGINT exit 0.
+between the two (a server slow to start); `--record FILE` appends every
+byte received, as received, to FILE.  SIGTERM/SIGINT exit 0.
 
 From Python: `with FakeServer("echo") as srv: ... srv.port ...`, or
 `FakeServer.command("echo")` for `ircspec --spawn` (has a {port} to fill).
@@ -61,6 +62,9 @@ BUGS = {
     "433-holds-001": "a client's first NICK gets a 433 whose text holds ' 001 '",
     "001-bad-nick": "001 renames the client to 'bad*(nick)+', which is no nickname",
     "long-nick": "001 renames the client to a 30-character nick (NICKLEN=30)",
+    "ping-on-partial": "PINGs a registered client (PING :partial-1, then NOTICE :pinged) the "
+                       "first time it holds an unfinished line; a PONG is answered with a "
+                       "NOTICE naming its token",
 }
 LONG_NICK_TAIL = "_with_a_nicklen_of_thirty_chars"
 
@@ -97,6 +101,7 @@ class Client:
         self.registered = False
         self.chans = set()
         self.refused_once = False  # "433-holds-001"
+        self.pinged = False        # "ping-on-partial"
         self.closing = False  # close once `out` is flushed (after QUIT)
         self.dead = False
 
@@ -105,8 +110,9 @@ class Client:
 
 
 class Server:
-    def __init__(self, bug="none", delay=2.0, crash_on=None):
+    def __init__(self, bug="none", delay=2.0, crash_on=None, record=None):
         self.bug = bug
+        self.record = record
         self.delay = delay
         self.crash_on = crash_on
         self.sel = selectors.DefaultSelector()
@@ -186,6 +192,9 @@ class Server:
         if not data:
             self.drop(c, "Connection closed")
             return
+        if self.record:
+            with open(self.record, "ab") as f:
+                f.write(data)
         if self.bug in ("silent", "garbage"):
             return
         if self.bug == "nosplit":
@@ -196,6 +205,10 @@ class Server:
             return
         c.inbuf += data
         self.take_lines(c)
+        if self.bug == "ping-on-partial" and c.inbuf and c.registered and not c.pinged:
+            c.pinged = True
+            self.send(c, f":{NAME} PING :partial-1")
+            self.send(c, f":{NAME} NOTICE {c.nick} :pinged")
         if self.bug == "block-partial":
             while c.inbuf and not c.dead:
                 # The bug: wait, blocking, for the rest of the line.
@@ -300,7 +313,8 @@ class Server:
         pass
 
     def cmd_PONG(self, c, params):
-        pass
+        if self.bug == "ping-on-partial" and c.registered:
+            self.send(c, f":{NAME} NOTICE {c.nick} :PONG received: {params[-1] if params else ''}")
 
     def cmd_ISON(self, c, params):
         """RFC 2812 4.9: the nicks asked for that are on the network."""
@@ -472,13 +486,14 @@ def main(argv=None):
     ap.add_argument("--bug", choices=sorted(BUGS), default="none")
     ap.add_argument("--delay", type=float, default=2.0, help="seconds, for --bug slow")
     ap.add_argument("--crash-on", metavar="TEXT")
+    ap.add_argument("--record", metavar="FILE", help="append every byte received to FILE")
     ap.add_argument("--announce", metavar="FILE")
     ap.add_argument("--start-delay", type=float, default=0.0, metavar="S",
                     help="seconds between bind() and listen()")
     args = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
-    srv = Server(args.bug, args.delay, args.crash_on)
+    srv = Server(args.bug, args.delay, args.crash_on, args.record)
     srv.listen(args.port, args.announce, args.start_delay)
     srv.serve_forever()
 
@@ -498,7 +513,7 @@ class FakeServer:
 
     @staticmethod
     def argv_for(bug="none", port="{port}", **opts):
-        """opts: delay, crash_on, announce, start_delay (the options)."""
+        """opts: delay, crash_on, announce, start_delay, record (the options)."""
         argv = [sys.executable, os.path.abspath(__file__), "--port", str(port), "--bug", bug]
         for name, value in opts.items():
             if value is not None:
