@@ -388,6 +388,7 @@ int main(int argc, char **argv)
 	rn.env.timeout_ms = o.timeout_ms;
 	atomic_init(&rn.env.deadline_ms, o.deadline_s ? now_ms() + o.deadline_s * 1000 : 0);
 	atomic_init(&rn.env.counter, 0);
+	atomic_init(&rn.env.transcripts_kept, 0);
 	make_token(rn.env.token);
 
 	struct baseline bl = {0};

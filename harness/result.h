@@ -3,6 +3,7 @@
 #ifndef IRCSPEC_RESULT_H
 #define IRCSPEC_RESULT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -10,10 +11,15 @@
 
 enum verdict { V_PASS, V_FAIL, V_SKIP, V_ERROR, V_CRASH };
 
-/* A transcript keeps at most TRANSCRIPT_MAX_BYTES of data per case; past
- * that, entries are dropped from the middle and `dropped` counts them (the
- * start and the last TRANSCRIPT_TAIL entries are what a reader needs). */
+/* A transcript holds at most TRANSCRIPT_MAX_BYTES of memory per case
+ * (entry slots, text and the allocator's overhead, not just the text);
+ * past that, entries are dropped from the middle and `dropped` counts them
+ * (the start and the last TRANSCRIPT_TAIL entries are what a reader
+ * needs).  All the transcripts a run keeps for its reports hold at most
+ * TRANSCRIPT_RUN_MAX_BYTES: once that is spent, a finished case keeps only
+ * what is left of it (transcript_settle). */
 #define TRANSCRIPT_MAX_BYTES (256 * 1024)
+#define TRANSCRIPT_RUN_MAX_BYTES (16 * 1024 * 1024)
 #define TRANSCRIPT_TAIL 64
 
 enum tdir { T_SEND, T_RECV, T_EVENT };
@@ -28,12 +34,19 @@ struct tentry {
 struct transcript {
 	struct tentry *e;
 	size_t n, cap;
-	size_t bytes;   /* data plus a fixed cost per entry */
+	size_t bytes;   /* memory held: the slot array (cap slots) and each text */
 	size_t dropped; /* entries dropped for size */
 };
 
 void transcript_add(struct transcript *t, long t_ms, const char *client, enum tdir dir,
 		    const char *data, size_t len);
+/* Drops entries from the middle (then the head, then the tail) until at
+ * most `limit` bytes are held, and gives back the unused slots. */
+void transcript_trim(struct transcript *t, size_t limit);
+/* A finished case's transcript joins what the run keeps: it takes its
+ * size from *run_total (capped at TRANSCRIPT_RUN_MAX_BYTES) and is trimmed
+ * to what it got.  Thread-safe. */
+void transcript_settle(struct transcript *t, atomic_size_t *run_total);
 void transcript_free(struct transcript *t);
 const char *tdir_name(enum tdir d); /* "send", "recv", "event" */
 

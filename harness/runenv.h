@@ -8,6 +8,7 @@
 #define IRCSPEC_RUNENV_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 
 /* What the pre-flight registration learned; read-only during the run. */
 struct target_info {
@@ -27,6 +28,7 @@ struct run_env {
 	                            (Ctrl-C moves it to now) */
 	char token[4];          /* makes names unique to this run */
 	atomic_uint counter;    /* next unique name */
+	atomic_size_t transcripts_kept; /* bytes of finished cases' transcripts */
 	struct target_info ti;
 };
 

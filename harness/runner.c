@@ -636,6 +636,7 @@ void runner_run_case(struct run_env *env, const struct casefile *c, struct case_
 			set_verdict(x, V_CRASH, "after this case the server no longer serves a new "
 						"client: %s", why);
 	}
+	transcript_settle(&out->tr, &env->transcripts_kept);
 	out->verdict = x->verdict;
 	out->message = x->msg[0] ? strdup(x->msg) : NULL;
 	out->duration_ms = now_ms() - t0;

@@ -7,7 +7,12 @@
  * ended; both are what a reader needs to act on a failure.  While anything
  * has been dropped, the gap sits just before the last TRANSCRIPT_TAIL
  * entries (e[n - TRANSCRIPT_TAIL]), which is where reports print
- * "... N entries dropped ...". */
+ * "... N entries dropped ...".
+ *
+ * The budget counts what is really held (slot array, each text's
+ * allocation with malloc's overhead), and a finished case's transcript
+ * also draws on the run's budget (transcript_settle): many cases against a
+ * chatty server keep the memory and the JSON report bounded too. */
 #include "result.h"
 
 #include <stdio.h>
@@ -19,14 +24,32 @@
  * TRANSCRIPT_TAIL full entries stay well inside TRANSCRIPT_MAX_BYTES, so
  * the tail can always be kept. */
 #define TRANSCRIPT_ENTRY_MAX 2048
+#define CUT_NOTE_MAX 48 /* "... [N more bytes]" */
 
-/* What an entry costs against TRANSCRIPT_MAX_BYTES besides its text: the
- * array slot.  Counting it bounds memory even for a flood of empty lines. */
-#define ENTRY_OVERHEAD (sizeof(struct tentry) + 1)
+/* What malloc(n) really takes (glibc: an 8-byte size header, 16-byte
+ * granules, 32 bytes at least).  A 10-byte line costs 32, not 10: counting
+ * the text alone let a flood of short lines hold 4x the budget. */
+static size_t malloc_cost(size_t n)
+{
+	size_t c = (n + 8 + 15) / 16 * 16;
+	return c < 32 ? 32 : c;
+}
 
-/* The tail must fit the budget even when every entry in it is full, so
- * that make_room never has to eat into the tail it promises to keep. */
-_Static_assert(TRANSCRIPT_TAIL * (TRANSCRIPT_ENTRY_MAX + 48 + 64) < TRANSCRIPT_MAX_BYTES,
+static size_t text_cost(const char *text)
+{
+	return malloc_cost(strlen(text) + 1);
+}
+
+static size_t slots_cost(size_t cap)
+{
+	return cap ? malloc_cost(cap * sizeof(struct tentry)) : 0;
+}
+
+/* The tail must fit the budget even when every entry in it is full (and
+ * the slot array has doubled past it), so that make_room never has to eat
+ * into the tail it promises to keep. */
+_Static_assert(TRANSCRIPT_TAIL * (TRANSCRIPT_ENTRY_MAX + CUT_NOTE_MAX + 32) +
+	       4 * TRANSCRIPT_TAIL * sizeof(struct tentry) < TRANSCRIPT_MAX_BYTES,
 	       "the tail of full entries must fit the transcript budget");
 
 const char *tdir_name(enum tdir d)
@@ -70,14 +93,11 @@ static size_t escape_byte(unsigned char ch, char *out)
 }
 
 /* Printable ASCII copy of data, at most TRANSCRIPT_ENTRY_MAX bytes of
- * escapes plus a note of how much was cut.  NULL when out of memory. */
+ * escapes plus a note of how much was cut, in an allocation of exactly its
+ * size.  NULL when out of memory. */
 static char *escape_data(const char *data, size_t len)
 {
-	char note[48] = "";
-	size_t body = len < TRANSCRIPT_ENTRY_MAX / 4 ? len * 4 : TRANSCRIPT_ENTRY_MAX;
-	char *out = malloc(body + sizeof note);
-	if (!out)
-		return NULL;
+	char out[TRANSCRIPT_ENTRY_MAX + CUT_NOTE_MAX];
 	size_t o = 0, i = 0;
 	for (; i < len; i++) {
 		char one[5];
@@ -87,31 +107,47 @@ static char *escape_data(const char *data, size_t len)
 		memcpy(out + o, one, k);
 		o += k;
 	}
-	if (i < len)
-		snprintf(note, sizeof note, "... [%zu more bytes]", len - i);
-	size_t nl = strlen(note);
-	memcpy(out + o, note, nl + 1);
-	return out;
+	int nl = i < len ? snprintf(out + o, CUT_NOTE_MAX, "... [%zu more bytes]", len - i) : 0;
+	o += nl > 0 ? (size_t)nl : 0;
+	char *text = malloc(o + 1);
+	if (text) {
+		memcpy(text, out, o);
+		text[o] = '\0';
+	}
+	return text;
 }
 
 static void drop_entry(struct transcript *t, size_t idx)
 {
-	t->bytes -= strlen(t->e[idx].data) + ENTRY_OVERHEAD;
+	t->bytes -= text_cost(t->e[idx].data);
 	free(t->e[idx].data);
 	memmove(&t->e[idx], &t->e[idx + 1], (t->n - idx - 1) * sizeof t->e[0]);
 	t->n--;
 	t->dropped++;
 }
 
-/* Makes room for `cost` more bytes by dropping the entry just after the
- * gap (it is leaving the tail window as the new entry joins it); if that is
- * not enough, the head gives up its last entries too. */
-static void make_room(struct transcript *t, size_t cost)
+/* The entry to drop next: the one just after the gap (it is leaving the
+ * tail window as a new entry joins it), or the head's last ones once the
+ * transcript is shorter than its tail. */
+static size_t next_to_drop(const struct transcript *t)
 {
-	while (t->n > 0 && t->bytes + cost > TRANSCRIPT_MAX_BYTES) {
-		size_t idx = t->n >= TRANSCRIPT_TAIL ? t->n - TRANSCRIPT_TAIL : 0;
-		drop_entry(t, idx);
-	}
+	return t->n >= TRANSCRIPT_TAIL ? t->n - TRANSCRIPT_TAIL : 0;
+}
+
+/* What one more entry costs: its text, and the slot array's growth when it
+ * is full. */
+static size_t add_cost(const struct transcript *t, size_t text)
+{
+	size_t grow = t->n < t->cap ? 0 : slots_cost(t->cap ? t->cap * 2 : 64) - slots_cost(t->cap);
+	return text + grow;
+}
+
+/* Makes room for an entry whose text costs `text` (dropping entries frees
+ * slots, so the array need not grow after the first drop). */
+static void make_room(struct transcript *t, size_t text)
+{
+	while (t->n > 0 && t->bytes + add_cost(t, text) > TRANSCRIPT_MAX_BYTES)
+		drop_entry(t, next_to_drop(t));
 }
 
 static int reserve_slot(struct transcript *t)
@@ -122,6 +158,7 @@ static int reserve_slot(struct transcript *t)
 	struct tentry *ne = realloc(t->e, ncap * sizeof *ne);
 	if (!ne)
 		return -1;
+	t->bytes += slots_cost(ncap) - slots_cost(t->cap);
 	t->e = ne;
 	t->cap = ncap;
 	return 0;
@@ -131,9 +168,8 @@ void transcript_add(struct transcript *t, long t_ms, const char *client, enum td
 		    const char *data, size_t len)
 {
 	char *text = escape_data(data ? data : "", data ? len : 0);
-	size_t cost = text ? strlen(text) + ENTRY_OVERHEAD : 0;
 	if (text)
-		make_room(t, cost);
+		make_room(t, text_cost(text));
 	if (!text || reserve_slot(t) != 0) {
 		/* Out of memory: losing one line of a transcript must not end the
 		 * run; it is counted like any other dropped entry. */
@@ -146,7 +182,38 @@ void transcript_add(struct transcript *t, long t_ms, const char *client, enum td
 	snprintf(e->client, sizeof e->client, "%s", client ? client : "");
 	e->dir = dir;
 	e->data = text;
-	t->bytes += cost;
+	t->bytes += text_cost(text);
+}
+
+void transcript_trim(struct transcript *t, size_t limit)
+{
+	while (t->n > 0 && t->bytes - slots_cost(t->cap) + slots_cost(t->n) > limit)
+		drop_entry(t, next_to_drop(t));
+	if (t->n == t->cap)
+		return;
+	if (t->n == 0) {
+		t->bytes -= slots_cost(t->cap);
+		free(t->e);
+		t->e = NULL;
+		t->cap = 0;
+		return;
+	}
+	struct tentry *ne = realloc(t->e, t->n * sizeof *ne);
+	if (ne) {
+		t->bytes = t->bytes - slots_cost(t->cap) + slots_cost(t->n);
+		t->e = ne;
+		t->cap = t->n;
+	}
+}
+
+void transcript_settle(struct transcript *t, atomic_size_t *run_total)
+{
+	size_t had = atomic_load(run_total), got;
+	do {
+		size_t room = had < TRANSCRIPT_RUN_MAX_BYTES ? TRANSCRIPT_RUN_MAX_BYTES - had : 0;
+		got = t->bytes < room ? t->bytes : room;
+	} while (!atomic_compare_exchange_weak(run_total, &had, had + got));
+	transcript_trim(t, got);
 }
 
 void transcript_free(struct transcript *t)

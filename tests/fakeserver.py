@@ -41,6 +41,7 @@ import traceback
 
 NAME = "fake.test"
 BIGLINE_BYTES = 1024 * 1024
+CHAT_BLOCK = b"".join(b":%s NOTICE * :chatter %04d\r\n" % (NAME.encode(), i) for i in range(1000))
 INBUF_MAX = 8192  # an unfinished line longer than this is thrown away
 
 BUGS = {
@@ -62,6 +63,7 @@ BUGS = {
     "433-holds-001": "a client's first NICK gets a 433 whose text holds ' 001 '",
     "001-bad-nick": "001 renames the client to 'bad*(nick)+', which is no nickname",
     "long-nick": "001 renames the client to a 30-character nick (NICKLEN=30)",
+    "chatty": "once a client is registered, floods it with short NOTICE lines without end",
     "ping-on-partial": "PINGs a registered client (PING :partial-1, then NOTICE :pinged) the "
                        "first time it holds an unfinished line; a PONG is answered with a "
                        "NOTICE naming its token",
@@ -253,6 +255,8 @@ class Server:
         if c.closing and not c.out and not any(x[1] is c for x in self.later):
             self.drop(c, None)
             return
+        if self.bug == "chatty" and c.registered and not c.out:
+            c.out += CHAT_BLOCK  # sent when the socket is writable again
         want = selectors.EVENT_READ | (selectors.EVENT_WRITE if c.out else 0)
         if self.sel.get_key(c.sock).events != want:
             self.sel.modify(c.sock, want, c)
