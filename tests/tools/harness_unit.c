@@ -1,6 +1,7 @@
 /* harness_unit.c - unit checks of the harness's report-side modules:
  * transcript bounding and escaping, JSON string escaping, the -k language,
- * baselines, the terminal view.  Run with no argument it runs every check
+ * baselines, the terminal view; and of the session's held auto-PONG under
+ * short writes (over a socketpair).  Run with no argument it runs every check
  * and prints each failure with its line and both values; exit 1 if any.
  *
  * It also writes the reports of a fixed, deliberately hostile run (every
@@ -10,9 +11,14 @@
  *   harness_unit --write-json PATH|-   --write-junit PATH|-
  *   harness_unit --write-term [--color] [--verbose]
  * Keep hostile_message() in step with HOSTILE in that script. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <dirent.h>
@@ -21,6 +27,7 @@
 #include "../../harness/report.h"
 #include "../../harness/result.h"
 #include "../../harness/select.h"
+#include "../../harness/session.h"
 
 static int checks, failed;
 
@@ -650,6 +657,96 @@ static int write_mode(int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+/* ---- session: the auto-PONG held across short writes ---- */
+
+#define HELD_PINGS 6
+#define TOKEN_LEN 500
+
+/* Reads up to max bytes the peer has now into got, leaving out the bare-LF
+ * filler (a kept LF always follows a CR). */
+static void read_peer(int fd, size_t max, char *got, size_t gotsz, size_t *glen)
+{
+	char buf[65536];
+	ssize_t n;
+	while (max > 0 && (n = recv(fd, buf, max < sizeof buf ? max : sizeof buf,
+				    MSG_DONTWAIT)) > 0) {
+		max -= (size_t)n;
+		for (ssize_t i = 0; i < n; i++)
+			if ((buf[i] != '\n' || (*glen > 0 && got[*glen - 1] == '\r')) &&
+			    *glen + 1 < gotsz)
+				got[(*glen)++] = buf[i];
+	}
+	got[*glen] = '\0';
+}
+
+/* The socket is filled with bare LFs (empty lines), then the server PINGs:
+ * the PONGs are held.  Room is made bit by bit until a PONG goes out in
+ * part (a short write); then the case sends a line, which must wait for
+ * that PONG to end, so the peer sees whole lines only. */
+static void test_held_pong_short_write(void)
+{
+	int sv[2];
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	/* The least send buffer (a few KB): one byte read frees room for part
+	 * of the PONGs, not all (Linux takes a stream write in pieces of half
+	 * the buffer while it is not full). */
+	int least = 1;
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &least, sizeof least);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	struct run_env env = {.host = "unit", .timeout_ms = 2000};
+	struct sclient cl = {.name = "a"};
+	struct transcript tr = {0};
+	struct session s;
+	CHECK(sess_init(&s, &env, &cl, 1, &tr) == 0);
+	struct hconn *c = &cl.conn;
+	c->fd = sv[0];
+	char token[TOKEN_LEN + 1], ping[TOKEN_LEN + 16];
+	memset(token, 't', TOKEN_LEN);
+	token[TOKEN_LEN] = '\0';
+	int pl = snprintf(ping, sizeof ping, "PING :%s\r\n", token);
+	for (int i = 0; i < HELD_PINGS; i++)
+		CHECK(write(sv[1], ping, (size_t)pl) == pl);
+	while (write(sv[0], "\n", 1) == 1)
+		;
+	sess_drain(&s, 0);
+	CHECK(c->held_len - c->held_off == (size_t)HELD_PINGS * (TOKEN_LEN + 8));
+	static char got[65536];
+	size_t glen = 0;
+	for (int i = 0; i < 10000 && !c->held_mid && c->held_off < c->held_len; i++) {
+		read_peer(sv[1], 1, got, sizeof got, &glen);
+		const char *p;
+		char err[64];
+		hconn_write_held(c, &p, err, sizeof err);
+	}
+	CHECK(c->held_mid); /* a PONG is cut by a short write */
+	read_peer(sv[1], SIZE_MAX, got, sizeof got, &glen);
+	const char msg[] = "PRIVMSG x :hello\r\n";
+	CHECK(sess_send(&s, 0, msg, sizeof msg - 1, now_ms() + 2000) == 0);
+	CHECK(!c->held_mid);
+	read_peer(sv[1], SIZE_MAX, got, sizeof got, &glen);
+	/* Whole lines only: the cut PONG ended before the case's line. */
+	size_t pongs = 0, hellos = 0;
+	for (const char *p = got; *p;) {
+		const char *eol = strstr(p, "\r\n");
+		CHECK(eol != NULL);
+		if (!eol)
+			break;
+		size_t len = (size_t)(eol - p);
+		bool pong = len == TOKEN_LEN + 6 && strncmp(p, "PONG :", 6) == 0 &&
+			    strspn(p + 6, "t") == TOKEN_LEN;
+		bool hello = len == sizeof msg - 3 && strncmp(p, msg, len) == 0;
+		CHECK(pong || hello);
+		pongs += pong;
+		hellos += hello;
+		p = eol + 2;
+	}
+	CHECK(hellos == 1);
+	CHECK(pongs + (c->held_len - c->held_off) / (TOKEN_LEN + 8) == HELD_PINGS);
+	sess_free(&s);
+	transcript_free(&tr);
+	close(sv[1]);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -670,6 +767,7 @@ int main(int argc, char **argv)
 	test_baseline_errors(dir);
 	test_report_files(dir);
 	test_term();
+	test_held_pong_short_write();
 	const char *names[] = {"base.json", "bad.json", "r.json", "r.xml"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char p[600];
