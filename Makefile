@@ -23,6 +23,7 @@ dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 PROGRAMS := bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
             bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit bin/vgxml_unit \
             bin/evtest-epoll bin/evtest-poll
+PROGRAMS += bin/hashtest
 all: $(PROGRAMS)
 
 # ---- object rules: one tree per flavour (plain, asan, poll) ----
@@ -61,12 +62,17 @@ bin/ircspec-asan: $(call dir_objs,asan,$(HARNESS_SRC) $(COMMON_SRC))
 	@echo '  LD      $@'
 	@$(CC) $(SANFLAGS) -o $@ $^ $(HARNESS_LIBS)
 
-# Test drivers, built with sanitizers: parser vectors and the in-process seam.
+# Test drivers, built with sanitizers: parser vectors, the in-process seam,
+# the maps' keyed hash.
 bin/parsetest: $(call dir_objs,asan,tests/tools/parsetest.c $(COMMON_SRC))
 	@mkdir -p bin
 	@echo '  LD      $@'
 	@$(CC) $(SANFLAGS) -o $@ $^
 bin/seamtest: $(call dir_objs,asan,tests/tools/seamtest.c $(SERVER_LIB) $(COMMON_SRC))
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(SANFLAGS) -o $@ $^
+bin/hashtest: $(call dir_objs,asan,tests/tools/hashtest.c $(SERVER_LIB) $(COMMON_SRC))
 	@mkdir -p bin
 	@echo '  LD      $@'
 	@$(CC) $(SANFLAGS) -o $@ $^

@@ -61,8 +61,8 @@ void fz_snapshot_restore(struct fz *dst, const struct fz_snapshot *snap)
 	dst->now = src->now;
 	memset(dst->slot, 0, sizeof dst->slot);
 	dst->s.clients = NULL;
-	memset(&dst->s.nicks, 0, sizeof dst->s.nicks);
-	memset(&dst->s.chans, 0, sizeof dst->s.chans);
+	hmap_init(&dst->s.nicks, src->s.nicks.key); /* empty, the same hash key */
+	hmap_init(&dst->s.chans, src->s.chans.key);
 
 	struct client *tail = NULL;
 	for (const struct client *t = src->s.clients; t; t = t->next) {

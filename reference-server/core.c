@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "../common/ircmsg.h"
 #include "core.h"
@@ -48,6 +49,24 @@ static int load_motd(struct server *s, const char *path, char *err, size_t errsz
 	return 0;
 }
 
+/* The maps' secret: unpredictable to clients, so they cannot pick names
+ * that collide (see siphash.h). */
+static int random_key(unsigned char *key, size_t len, char *err, size_t errsz)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = getrandom(key + got, len - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errsz, "getrandom: %s", strerror(errno));
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	return 0;
+}
+
 int srv_init(struct server *s, const struct srv_config *cfg, time_t now, char *err,
 	     size_t errsz)
 {
@@ -69,6 +88,14 @@ int srv_init(struct server *s, const struct srv_config *cfg, time_t now, char *e
 		return -1;
 	}
 	str_copy(s->name, sizeof s->name, cfg->name);
+	unsigned char key[SIPHASH_KEY_LEN];
+	if (cfg->hash_key)
+		memcpy(key, cfg->hash_key, sizeof key);
+	else if (random_key(key, sizeof key, err, errsz) != 0)
+		return -1;
+	hmap_init(&s->nicks, key);
+	hmap_init(&s->chans, key);
+	s->cfg.hash_key = NULL; /* not kept: the maps hold their copy */
 	s->now = s->started = now;
 	struct tm tm;
 	if (gmtime_r(&now, &tm))

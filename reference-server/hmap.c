@@ -10,17 +10,26 @@
  * hold a handful of keys, and hmap_free walks every slot. */
 #define HMAP_FIRST_SLOTS 8
 
-static size_t hash_key(const char *k)
+void hmap_init(struct hmap *m, const unsigned char key[SIPHASH_KEY_LEN])
 {
-	size_t h = 2166136261u; /* FNV-1a over the folded bytes */
+	m->slots = NULL;
+	m->nslots = m->count = 0;
+	memcpy(m->key, key, sizeof m->key);
+}
+
+/* Over the folded bytes, so names equal under rfc1459 share a bucket. */
+static size_t hash_key(const struct hmap *m, const char *k)
+{
+	struct siphash h;
+	siphash_init(&h, m->key);
 	for (; *k; k++)
-		h = (h ^ irc_tolower((unsigned char)*k)) * 16777619u;
-	return h;
+		siphash_byte(&h, irc_tolower((unsigned char)*k));
+	return (size_t)siphash_final(&h);
 }
 
 static struct hmap_entry **find_slot(const struct hmap *m, const char *key)
 {
-	struct hmap_entry **pp = &m->slots[hash_key(key) & (m->nslots - 1)];
+	struct hmap_entry **pp = &m->slots[hash_key(m, key) & (m->nslots - 1)];
 	while (*pp && irc_casecmp((*pp)->key, key) != 0)
 		pp = &(*pp)->next;
 	return pp;
@@ -44,7 +53,7 @@ static int grow(struct hmap *m)
 		struct hmap_entry *e = m->slots[i];
 		while (e) {
 			struct hmap_entry *next = e->next;
-			size_t j = hash_key(e->key) & (n - 1);
+			size_t j = hash_key(m, e->key) & (n - 1);
 			e->next = slots[j];
 			slots[j] = e;
 			e = next;
@@ -117,4 +126,17 @@ void *hmap_next(const struct hmap *m, struct hmap_iter *it)
 		it->e = m->slots[it->slot++];
 	}
 	return it->e->val;
+}
+
+size_t hmap_max_chain(const struct hmap *m)
+{
+	size_t longest = 0;
+	for (size_t i = 0; i < m->nslots; i++) {
+		size_t n = 0;
+		for (const struct hmap_entry *e = m->slots[i]; e; e = e->next)
+			n++;
+		if (n > longest)
+			longest = n;
+	}
+	return longest;
 }

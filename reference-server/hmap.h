@@ -1,10 +1,14 @@
 /* hmap.h - string-keyed hash map, case-insensitive under rfc1459 mapping.
  * Used for the nick and channel registries, so lookups never fold keys by
- * hand and "Nick[1]" finds "nick{1}". */
+ * hand and "Nick[1]" finds "nick{1}".  Keys are hashed with SipHash under
+ * the map's secret key (see siphash.h): clients choose the names, and with
+ * an unkeyed hash they could choose names that all share one bucket. */
 #ifndef REFIRCD_HMAP_H
 #define REFIRCD_HMAP_H
 
 #include <stddef.h>
+
+#include "siphash.h"
 
 struct hmap_entry {
 	struct hmap_entry *next;
@@ -16,14 +20,23 @@ struct hmap {
 	struct hmap_entry **slots;
 	size_t nslots; /* power of two, or 0 before the first put */
 	size_t count;
+	unsigned char key[SIPHASH_KEY_LEN]; /* secret; set by hmap_init */
 };
+
+/* An empty map hashing under key (random per process in a real server,
+ * fixed in tests and fuzzers so their runs repeat). */
+void hmap_init(struct hmap *m, const unsigned char key[SIPHASH_KEY_LEN]);
 
 void *hmap_get(const struct hmap *m, const char *key);
 /* 0 on success; -1 if the key exists already or memory ran out. */
 int hmap_put(struct hmap *m, const char *key, void *val);
 /* Returns the removed value, or NULL. */
 void *hmap_del(struct hmap *m, const char *key);
-void hmap_free(struct hmap *m); /* entries only: values are the caller's */
+/* Entries only (values are the caller's); the map stays usable, empty,
+ * under the same key. */
+void hmap_free(struct hmap *m);
+/* The longest bucket chain: what a lookup costs at worst.  For tests. */
+size_t hmap_max_chain(const struct hmap *m);
 
 /* Iteration: start with it = {0}; each call returns the next value or NULL.
  * The map must not change during a walk. */

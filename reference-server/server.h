@@ -145,6 +145,10 @@ struct srv_config {
 	size_t sendq_max;       /* send queue cap in bytes; 0: SENDQ_MAX.  The
 	                           fuzzers set a small one so overflow is cheap
 	                           to reach */
+	const unsigned char *hash_key; /* SIPHASH_KEY_LEN bytes keying the nick
+	                           and channel maps; NULL: random from
+	                           getrandom(2), as a real server must use.  Tests
+	                           and fuzzers pass a fixed one to repeat runs */
 };
 
 struct server {

@@ -680,6 +680,7 @@ int main(void)
 		.ping_interval = 30,
 		.ping_timeout = 10,
 		.network = "SeamNet",
+		.hash_key = (const unsigned char *)"seamtest-hashkey", /* 16 bytes: runs repeat */
 	};
 	char err[256] = "";
 	if (srv_init(&S, &cfg, now, err, sizeof err) != 0) {
