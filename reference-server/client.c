@@ -1,4 +1,5 @@
-/* client.c - the nick registry, user modes, deferred exits and WHOWAS. */
+/* client.c - the nick registry, user modes, exits and WHOWAS.  An exit
+ * asked for mid-command (client_kill, in pending.c) runs in client_reap. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,16 +61,6 @@ bool client_set_nick(struct server *s, struct client *c, const char *nick)
 	str_copy(c->nick, sizeof c->nick, nick);
 	client_update_source(c);
 	return true;
-}
-
-void client_kill(struct server *s, struct client *c, const char *reason)
-{
-	if (c->state == CLIENT_DEAD || c->on_reap)
-		return;
-	str_copy(c->exit_reason, sizeof c->exit_reason, reason);
-	c->on_reap = true;
-	c->reap_next = s->reap;
-	s->reap = c;
 }
 
 void client_reap(struct server *s)

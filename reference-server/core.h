@@ -1,11 +1,11 @@
-/* core.h - internals shared by core.c, client.c and send.c only; handlers
- * use proto.h. */
+/* core.h - internals shared by core.c, client.c, send.c and pending.c only;
+ * handlers use proto.h. */
 #ifndef REFIRCD_CORE_H
 #define REFIRCD_CORE_H
 
 #include "server.h"
 
-/* Queues c for the I/O layer (it has output, or is closing). */
+/* Queues c for the I/O layer (it has output, or is closing).  pending.c */
 void send_mark_dirty(struct server *s, struct client *c);
 /* Does the exit now: QUIT to peers, leaves channels, frees the nick, queues
  * ERROR and marks c closing.  Only outside any walk over members. */

@@ -30,7 +30,8 @@ handler_fn h_motd, h_lusers, h_version, h_stats, h_links, h_time, h_admin,
 	h_info, h_who, h_whois, h_whowas, h_kill, h_userhost, h_ison;
 
 /* ---- send.c: output.  Every line is cut to 510 bytes + CR LF. ---- */
-/* One line, CR LF added.  Past the send queue cap the client is killed instead. */
+/* One line, CR LF added.  Past the send queue cap the client is killed
+ * (client_kill) instead. */
 void send_fmt(struct server *s, struct client *to, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* ":<server> <NNN> <nick or *> " + fmt */
 void send_numeric(struct server *s, struct client *to, int num, const char *fmt, ...)
@@ -43,6 +44,12 @@ void send_to_channel(struct server *s, struct channel *ch, struct client *except
 void send_to_common(struct server *s, struct client *c, bool include_self,
 		    const char *fmt, ...) PRINTF_LIKE(4, 5);
 
+/* ---- pending.c ---- */
+/* Marks c to quit with reason once the current command is done; peers see
+ * ":c QUIT :reason", c gets "ERROR :Closing Link: host (reason)".  Safe to
+ * call anywhere, any number of times (the send path calls it too). */
+void client_kill(struct server *s, struct client *c, const char *reason);
+
 /* ---- client.c ---- */
 /* Registered client with this nick (rfc1459 case), or NULL. */
 struct client *client_find(struct server *s, const char *nick);
@@ -51,10 +58,6 @@ struct client *client_find(struct server *s, const char *nick);
 bool nick_valid(const char *nick);
 /* Registers the new nick; false if in use (by anyone else). */
 bool client_set_nick(struct server *s, struct client *c, const char *nick);
-/* Marks c to quit with reason once the current command is done; peers see
- * ":c QUIT :reason", c gets "ERROR :Closing Link: host (reason)".  Safe to
- * call anywhere, any number of times. */
-void client_kill(struct server *s, struct client *c, const char *reason);
 void client_set_umodes(struct server *s, struct client *c, unsigned umodes);
 void whowas_add(struct server *s, const struct client *c);
 /* Newest first; returns NULL when i is past the remembered entries. */

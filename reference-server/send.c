@@ -3,25 +3,15 @@
  * Every line is formatted once into a bounded stack buffer, cut to the
  * RFC's 510 bytes of content, and then copied to each recipient's queue; a
  * channel message to N members costs one format and N memcpys.  A queue
- * that would pass its cap (cfg.sendq_max, default SENDQ_MAX) kills its
- * owner instead of growing. */
+ * that would pass its cap (cfg.sendq_max, default SENDQ_MAX) gets its owner
+ * killed instead of growing: pending.c marks it, and the exit runs once the
+ * current command is done. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core.h"
 #include "proto.h"
-
-static void mark_dirty(struct server *s, struct client *c)
-{
-	if (c->on_dirty)
-		return;
-	c->on_dirty = true;
-	c->dirty_prev = NULL;
-	c->dirty_next = s->dirty;
-	if (s->dirty)
-		s->dirty->dirty_prev = c;
-	s->dirty = c;
-}
 
 /* line must end in CR LF already. */
 static void queue_line(struct server *s, struct client *to, const char *line, size_t len)
@@ -30,17 +20,12 @@ static void queue_line(struct server *s, struct client *to, const char *line, si
 		return;
 	if (buf_append(&to->sendq, line, len, s->cfg.sendq_max) != 0) {
 		/* The backlog will never be read: drop it so the ERROR that
-		 * client_kill queues is what the client sees next. */
+		 * the exit queues is what the client sees next. */
 		buf_clear(&to->sendq);
 		client_kill(s, to, "SendQ exceeded");
 		return;
 	}
-	mark_dirty(s, to);
-}
-
-void send_mark_dirty(struct server *s, struct client *c)
-{
-	mark_dirty(s, c);
+	send_mark_dirty(s, to);
 }
 
 /* A client's CR can reach a line through any %s of its text: the framer

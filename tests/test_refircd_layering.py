@@ -1,0 +1,58 @@
+"""refircd's modules call one way (issue 9, item 17): who calls whom is read
+from the compiled objects (`nm`: what each .o defines and what it needs),
+and no cycle of calls may pass through the send path (send.c) or the
+client registry (client.c).  They used to call each other: send.c killed a
+client whose queue overflowed (client_kill), client.c queued the QUIT and
+ERROR of an exit (send_fmt, send_to_common)."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+OBJS = ROOT / "build" / "obj" / "plain" / "reference-server"
+
+
+def call_graph():
+    if shutil.which("nm") is None:
+        pytest.fail("nm (binutils) is missing")
+    objs = sorted(OBJS.glob("*.o"))
+    if not objs:
+        pytest.fail(f"no objects in {OBJS}: run `make all` first")
+    defined, needed = {}, {}
+    for o in objs:
+        out = subprocess.run(["nm", str(o)], capture_output=True, text=True, check=True).stdout
+        mod = o.stem
+        defined[mod], needed[mod] = set(), set()
+        for line in out.splitlines():
+            f = line.split()
+            if len(f) == 3 and f[1] in "TDBR":
+                defined[mod].add(f[2])
+            elif len(f) == 2 and f[0] == "U":
+                needed[mod].add(f[1])
+    owner = {sym: mod for mod, syms in defined.items() for sym in syms}
+    return {mod: {owner[s] for s in needed[mod] if owner.get(s, mod) != mod} for mod in defined}
+
+
+def cycle_through(graph, start):
+    """A path start -> ... -> start, or None."""
+    stack, seen = [(start, [start])], set()
+    while stack:
+        mod, path = stack.pop()
+        for nxt in sorted(graph[mod]):
+            if nxt == start:
+                return path + [start]
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, path + [nxt]))
+    return None
+
+
+@pytest.mark.parametrize("module", ["send", "client", "pending"])
+def test_send_path_calls_one_way(module):
+    graph = call_graph()
+    assert module in graph, f"{module}.o not built"
+    loop = cycle_through(graph, module)
+    assert loop is None, "calls go round in a loop: " + " -> ".join(f"{m}.c" for m in loop)
