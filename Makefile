@@ -23,7 +23,7 @@ dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 PROGRAMS := bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
             bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit bin/vgxml_unit \
             bin/evtest-epoll bin/evtest-poll
-PROGRAMS += bin/hashtest
+PROGRAMS += bin/hashtest bin/loadgen
 all: $(PROGRAMS)
 
 # ---- object rules: one tree per flavour (plain, asan, poll) ----
@@ -87,6 +87,13 @@ bin/evtest-poll: $(call dir_objs,poll,tests/tools/evtest.c reference-server/ev_p
 	@echo '  LD      $@'
 	@$(CC) $(CFLAGS) -o $@ $^
 
+# Channel fan-out load for `make bench` (scripts/bench.sh); optimised, as
+# it must outrun the servers it measures.
+bin/loadgen: $(call dir_objs,plain,tests/tools/loadgen.c)
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(CFLAGS) -o $@ $^
+
 # Unit driver for the harness's report side (tests/test_harness_units.py).
 HARNESS_UNIT_SRC := tests/tools/harness_unit.c $(filter-out harness/main.c,$(HARNESS_SRC))
 bin/harness_unit: $(call dir_objs,asan,$(HARNESS_UNIT_SRC) $(COMMON_SRC))
@@ -143,7 +150,7 @@ endif
 
 # Speed figures: the suite against refircd and ngircd, refircd at 10k clients,
 # the fuzz targets' exec/s and cost per input.
-bench: bin/refircd bin/ircspec fuzz-build
+bench: bin/refircd bin/ircspec bin/loadgen fuzz-build
 	@./scripts/bench.sh
 
 # The suite against refircd and each real server (targets/): reports/matrix.md.

@@ -1,4 +1,4 @@
-/* buf.h - growable byte queue with a hard cap, used for send queues.
+/* buf.h - growable byte queue with a hard cap.
  *
  * Data is appended at the end and consumed from the front by moving a read
  * cursor (no memmove per line).  Memory is taken on demand and given back

@@ -98,6 +98,21 @@ static void check_output(const char *p, size_t n)
 	}
 }
 
+/* What netloop.c writes, checked and dropped. */
+static void take_output(struct fz *z, struct client *c)
+{
+	struct iovec iov[64];
+	int n;
+	while ((n = srv_client_output(c, iov, 64)) > 0) {
+		size_t total = 0;
+		for (int k = 0; k < n; k++) {
+			check_output(iov[k].iov_base, iov[k].iov_len);
+			total += iov[k].iov_len;
+		}
+		srv_client_sent(&z->s, c, total);
+	}
+}
+
 void fz_drain(struct fz *z)
 {
 	struct client *c;
@@ -105,13 +120,8 @@ void fz_drain(struct fz *z)
 		int i = slot_of(z, c);
 		/* A stalled reader keeps its queue (it is off the dirty list now,
 		 * as netloop.c leaves it while the socket is not writable). */
-		size_t used = buf_used(&c->sendq);
-		/* buf_head of a queue that never had storage is NULL + 0: only
-		 * look at a queue with something in it, as netloop.c does. */
-		if (used && (!z->slot[i].stalled || c->closing)) {
-			check_output(buf_head(&c->sendq), used);
-			buf_consume(&c->sendq, used);
-		}
+		if (!z->slot[i].stalled || c->closing)
+			take_output(z, c);
 		if (c->closing) {
 			srv_client_free(&z->s, c);
 			z->slot[i].c = NULL;

@@ -43,7 +43,7 @@ void fz_snapshot_take(struct fz_snapshot *snap, struct fz *z)
 			refuse("a client is away");
 		if (c->framer.part || c->framer.part_len || c->framer.discarding)
 			refuse("a partial line is held");
-		if (buf_used(&c->sendq))
+		if (!sendq_empty(&c->sendq))
 			refuse("output is queued");
 		if (c->state == CLIENT_DEAD || c->closing)
 			refuse("a client is closing");

@@ -173,6 +173,17 @@ struct client *srv_next_dirty(struct server *s)
 	return c;
 }
 
+int srv_client_output(const struct client *c, struct iovec *iov, int max)
+{
+	return sendq_iov(&c->sendq, iov, max);
+}
+
+void srv_client_sent(struct server *s, struct client *c, size_t n)
+{
+	(void)s; /* for what a drained queue may start (e.g. a long reply) */
+	sendq_consume(&c->sendq, n);
+}
+
 static void unlink_client(struct server *s, struct client *c)
 {
 	if (c->prev)
@@ -207,7 +218,7 @@ void srv_client_free(struct server *s, struct client *c)
 	}
 	unlink_client(s, c);
 	frame_reset(&c->framer);
-	buf_clear(&c->sendq);
+	sendq_clear(&c->sendq);
 	free(c->away);
 	free(c);
 	s->nclients--;

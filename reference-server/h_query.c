@@ -199,7 +199,7 @@ static void stats_links(struct server *s, struct client *c)
 		snprintf(link, sizeof link, "%s[%s@%s]", u->nick[0] ? u->nick : "*",
 			 u->user[0] ? u->user : "*", u->host);
 		send_numeric(s, c, RPL_STATSLINKINFO, "%s %zu 0 0 0 0 :%lld", link,
-			     buf_used(&u->sendq), seconds_since(s, u->signon));
+			     sendq_cost(&u->sendq), seconds_since(s, u->signon));
 	}
 }
 

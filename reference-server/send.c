@@ -1,11 +1,12 @@
 /* send.c - formats replies and queues them on send queues.
  *
  * Every line is formatted once into a bounded stack buffer, cut to the
- * RFC's 510 bytes of content, and then copied to each recipient's queue; a
- * channel message to N members costs one format and N memcpys.  A queue
- * that would pass its cap (cfg.sendq_max, default SENDQ_MAX) gets its owner
- * killed instead of growing: pending.c marks it, and the exit runs once the
- * current command is done. */
+ * RFC's 510 bytes of content, and made into one shared struct line
+ * (sendq.h); each recipient's queue takes a reference to it.  A channel
+ * message to N members costs one format, one allocation and N pointers.
+ * A queue that would pass its cap (cfg.sendq_max, default SENDQ_MAX) gets
+ * its owner killed instead of growing: pending.c marks it, and the exit
+ * runs once the current command is done. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,19 +14,34 @@
 #include "core.h"
 #include "proto.h"
 
-/* line must end in CR LF already. */
-static void queue_line(struct server *s, struct client *to, const char *line, size_t len)
+/* l is NULL when making it ran out of memory. */
+static void queue_line(struct server *s, struct client *to, struct line *l)
 {
 	if (to->state == CLIENT_DEAD || to->on_reap)
 		return;
-	if (buf_append(&to->sendq, line, len, s->cfg.sendq_max) != 0) {
+	if (!l) {
+		/* The line is lost, and a client that misses a line of the
+		 * conversation cannot go on as if it had not. */
+		client_kill(s, to, "Out of memory");
+		return;
+	}
+	if (sendq_push(&to->sendq, l, s->cfg.sendq_max) != 0) {
 		/* The backlog will never be read: drop it so the ERROR that
 		 * the exit queues is what the client sees next. */
-		buf_clear(&to->sendq);
+		sendq_clear(&to->sendq);
 		client_kill(s, to, "SendQ exceeded");
 		return;
 	}
 	send_mark_dirty(s, to);
+}
+
+/* A line for one recipient. */
+static void queue_text(struct server *s, struct client *to, const char *text, size_t len)
+{
+	struct line *l = line_new(text, len);
+	queue_line(s, to, l);
+	if (l)
+		line_put(l);
 }
 
 /* A client's CR can reach a line through any %s of its text: the framer
@@ -66,7 +82,7 @@ void send_fmt(struct server *s, struct client *to, const char *fmt, ...)
 	va_start(ap, fmt);
 	size_t len = vformat(buf, fmt, ap);
 	va_end(ap);
-	queue_line(s, to, buf, len);
+	queue_text(s, to, buf, len);
 }
 
 /* ":<server> <NNN> <nick or *> " into buf, as snprintf would write it.
@@ -108,7 +124,7 @@ void send_numeric(struct server *s, struct client *to, int num, const char *fmt,
 	va_start(ap, fmt);
 	int body = vsnprintf(buf + head, IRC_LINE_CONTENT_MAX + 1 - (size_t)head, fmt, ap);
 	va_end(ap);
-	queue_line(s, to, buf, finish_line(buf, head + (body < 0 ? 0 : body)));
+	queue_text(s, to, buf, finish_line(buf, head + (body < 0 ? 0 : body)));
 }
 
 void send_to_channel(struct server *s, struct channel *ch, struct client *except,
@@ -119,9 +135,12 @@ void send_to_channel(struct server *s, struct channel *ch, struct client *except
 	va_start(ap, fmt);
 	size_t len = vformat(buf, fmt, ap);
 	va_end(ap);
+	struct line *l = line_new(buf, len);
 	for (struct member *m = ch->members; m; m = m->chan_next)
 		if (m->client != except)
-			queue_line(s, m->client, buf, len);
+			queue_line(s, m->client, l);
+	if (l)
+		line_put(l);
 }
 
 void send_to_common(struct server *s, struct client *c, bool include_self,
@@ -132,19 +151,22 @@ void send_to_common(struct server *s, struct client *c, bool include_self,
 	va_start(ap, fmt);
 	size_t len = vformat(buf, fmt, ap);
 	va_end(ap);
+	struct line *l = line_new(buf, len);
 
 	/* A fresh stamp marks who got it already, so a peer sharing several
 	 * channels with c hears it once, without a per-call set. */
 	unsigned stamp = ++s->stamp;
 	c->stamp = stamp;
 	if (include_self)
-		queue_line(s, c, buf, len);
+		queue_line(s, c, l);
 	for (struct member *mc = c->chans; mc; mc = mc->client_next) {
 		for (struct member *m = mc->chan->members; m; m = m->chan_next) {
 			if (m->client->stamp == stamp)
 				continue;
 			m->client->stamp = stamp;
-			queue_line(s, m->client, buf, len);
+			queue_line(s, m->client, l);
 		}
 	}
+	if (l)
+		line_put(l);
 }

@@ -7,9 +7,11 @@
  *   c = srv_client_new(s, host, io);      a connection was accepted
  *   srv_client_input(s, c, bytes, n);     bytes arrived (any split)
  *   srv_client_eof(s, c, reason);         the peer vanished (EOF, RST, ...)
- *   while ((c = srv_next_dirty(s)))       output is queued in c->sendq, or
- *       ...write c->sendq, and if           c->closing says: flush, close,
- *       c->closing: srv_client_free(s,c)    then free
+ *   while ((c = srv_next_dirty(s)))       output is queued for c, or
+ *       n = srv_client_output(c, iov, k)    c->closing says: flush, close,
+ *       ...writev(iov, n) took w bytes:     then free
+ *       srv_client_sent(s, c, w)
+ *       c->closing: srv_client_free(s,c)
  *   srv_tick(s, now);                     once a second: PINGs, timeouts
  *
  * The core never frees a client: it marks it closing and the I/O layer frees
@@ -25,6 +27,7 @@
 #include "../common/frame.h"
 #include "hmap.h"
 #include "limits.h"
+#include "sendq.h"
 
 struct channel;
 struct client;
@@ -110,7 +113,7 @@ struct client {
 	unsigned nchans;
 
 	struct framer framer;
-	struct buf sendq;
+	struct sendq sendq;     /* written through srv_client_output/_sent */
 
 	time_t signon;
 	time_t last_recv;       /* for PING timeout */
@@ -196,6 +199,11 @@ struct client *srv_client_new(struct server *s, const char *host, void *io);
 void srv_client_input(struct server *s, struct client *c, const char *data, size_t len);
 void srv_client_eof(struct server *s, struct client *c, const char *reason);
 struct client *srv_next_dirty(struct server *s);
+/* Points iov[0..max) at c's queued output, in order, for one writev;
+ * returns how many (0: nothing is queued). */
+int srv_client_output(const struct client *c, struct iovec *iov, int max);
+/* The I/O layer wrote n bytes of what srv_client_output gave. */
+void srv_client_sent(struct server *s, struct client *c, size_t n);
 void srv_client_free(struct server *s, struct client *c);
 void srv_tick(struct server *s, time_t now);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench.sh - the speed figures of the project, written to reports/bench.txt:
 # the whole suite against refircd and (when it can be installed) ngircd,
-# refircd at 10,000 clients, and the fuzz targets: exec/s side by side with
+# channel fan-out (bin/loadgen) against both side by side, refircd at 10,000
+# clients, and the fuzz targets: exec/s side by side with
 # a target that does nothing, and what one input costs without mutation.  Wall-clock numbers on this machine; the
 # suite's verdicts are not judged here (`make run`/`make matrix` do that).
 set -uo pipefail
@@ -49,6 +50,135 @@ fuzz_figures() {
 	ASAN_OPTIONS=detect_leaks=0 ./bin/fuzz_session-cost -runs=20 fuzz/corpus/fuzz_session | sed 's/.*runs: //'
 }
 
+# ---- channel fan-out: bin/loadgen against refircd and ngircd, side by side ----
+FANOUT_CLIENTS=${FANOUT_CLIENTS:-500}
+FANOUT_SENDERS=${FANOUT_SENDERS:-10}
+FANOUT_WINDOW=${FANOUT_WINDOW:-50}
+FANOUT_MESSAGES=${FANOUT_MESSAGES:-2000}
+FANOUT_REPEATS=${FANOUT_REPEATS:-3}
+
+free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_listening PORT: until 127.0.0.1:PORT accepts, at most 10 s.
+wait_listening() {
+	local i
+	for i in $(seq 100); do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# fanout_run SERVER: one bin/loadgen run against a fresh refircd or ngircd;
+# prints loadgen's key=value line, or "failed: why".
+fanout_run() {
+	local port pid starter extra=() out
+	port=$(free_port)
+	if [ "$1" = refircd ]; then
+		# Pacing off where refircd has it: the load is a flood by design.
+		local pacing=()
+		./bin/refircd --help | grep -q -- --flood-interval && pacing=(--flood-interval 0)
+		./bin/refircd -p "$port" "${pacing[@]}" 2>/dev/null &
+		starter=$!
+		pid=$starter
+	else
+		targets/ngircd.sh "$port" >/dev/null 2>&1 &
+		starter=$!
+		extra=(--password secret)
+	fi
+	if wait_listening "$port"; then
+		[ "$1" = ngircd ] && pid=$(ps -o pid= --ppid "$starter" | head -n 1 | tr -d ' ')
+		out=$(./bin/loadgen --port "$port" --server-pid "$pid" --clients "$FANOUT_CLIENTS" \
+			--senders "$FANOUT_SENDERS" --window "$FANOUT_WINDOW" \
+			--messages "$FANOUT_MESSAGES" "${extra[@]}" 2>&1 | tail -n 1)
+	else
+		out="failed: $1 did not listen on port $port"
+	fi
+	kill "$pid" 2>/dev/null
+	wait "$starter" 2>/dev/null
+	case $out in
+	*lines_per_s=*) echo "$out" ;;
+	failed:*) echo "$out" ;;
+	*) echo "failed: $out" ;;
+	esac
+}
+
+# field KEY LINE: the value of KEY=... in a loadgen result line.
+field() {
+	sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"
+}
+
+# stat KEY FILE: "median min max" of KEY over FILE's runs (one loadgen line each).
+stat() {
+	sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" "$2" | sort -g |
+		awk '{ v[++n] = $1 } END { if (n) print (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), v[1], v[n] }'
+}
+
+# summary SERVER FILE: one line of medians and the spread of lines/s.
+summary() {
+	local rate cpu ns p50 p99
+	read -r -a rate <<<"$(stat lines_per_s "$2")"
+	if [ "${#rate[@]}" = 0 ]; then
+		printf '  %-8s no successful run\n' "$1"
+		return
+	fi
+	cpu=$(stat server_cpu_pct "$2" | cut -d' ' -f1)
+	ns=$(stat server_cpu_ns_per_line "$2" | cut -d' ' -f1)
+	p50=$(stat p50_ms "$2" | cut -d' ' -f1)
+	p99=$(stat p99_ms "$2" | cut -d' ' -f1)
+	awk -v n="$1" -v m="${rate[0]}" -v lo="${rate[1]}" -v hi="${rate[2]}" -v runs="$(wc -l <"$2")" \
+		-v c="$cpu" -v ns="$ns" -v a="$p50" -v b="$p99" 'BEGIN {
+		printf "  %-8s median %.2fM lines/s (spread %.2fM-%.2fM, %d runs), server CPU %.0f%% = %.0f ns per line, latency p50 %.1f ms, p99 %.1f ms\n",
+			n, m / 1e6, lo / 1e6, hi / 1e6, runs, c, ns, a, b }'
+}
+
+fanout_figures() {
+	echo "Channel fan-out (bin/loadgen): $FANOUT_CLIENTS clients in one channel, $FANOUT_SENDERS senders,"
+	echo "$FANOUT_WINDOW messages in flight each (in flight until every member has it), $FANOUT_MESSAGES"
+	echo "messages per sender; $FANOUT_REPEATS runs per server, alternating.  ngircd runs with"
+	echo "targets/ngircd.sh's config, whose MaxPenaltyTime = 0 turns its flood penalties off (else"
+	echo "each command costs it 1-2 s); refircd with pacing off (--flood-interval 0, if it has it)."
+	echo "Server CPU: its user+system time over the run's wall time, and per delivered line."
+	local have_ngircd=1 i server line tmp
+	if ! { [ -x targets/install.sh ] && targets/install.sh ngircd >/dev/null 2>&1; }; then
+		have_ngircd=0
+		echo "  ngircd not installed (targets/install.sh ngircd failed): refircd alone"
+	fi
+	tmp=$(mktemp -d)
+	for i in $(seq "$FANOUT_REPEATS"); do
+		for server in refircd ngircd; do
+			[ "$server" = ngircd ] && [ "$have_ngircd" = 0 ] && continue
+			line=$(fanout_run "$server")
+			case $line in
+			failed:*) printf '  run %d %-8s %s\n' "$i" "$server" "$line" ;;
+			*)
+				echo "$line" >>"$tmp/$server"
+				printf '  run %d %-8s %.2fM lines/s, server CPU %s%% = %s ns per line, latency p50 %s ms, p99 %s ms\n' \
+					"$i" "$server" "$(awk -v v="$(field lines_per_s "$line")" 'BEGIN { print v / 1e6 }')" \
+					"$(field server_cpu_pct "$line")" "$(field server_cpu_ns_per_line "$line")" \
+					"$(field p50_ms "$line")" "$(field p99_ms "$line")"
+				;;
+			esac
+		done
+	done
+	touch "$tmp/refircd" "$tmp/ngircd"
+	summary refircd "$tmp/refircd"
+	if [ "$have_ngircd" = 1 ]; then
+		summary ngircd "$tmp/ngircd"
+		awk -v a="$(stat lines_per_s "$tmp/refircd" | cut -d' ' -f1)" \
+			-v b="$(stat lines_per_s "$tmp/ngircd" | cut -d' ' -f1)" 'BEGIN {
+			if (a > 0 && b > 0) printf "  refircd / ngircd: %.2fx the delivered lines per second (medians)\n", a / b }'
+		awk -v a="$(stat server_cpu_ns_per_line "$tmp/refircd" | cut -d' ' -f1)" \
+			-v b="$(stat server_cpu_ns_per_line "$tmp/ngircd" | cut -d' ' -f1)" 'BEGIN {
+			if (a > 0 && b > 0) printf "  ngircd / refircd: %.2fx the server CPU per delivered line (medians; steadier on a busy machine)\n", b / a }'
+	fi
+	rm -rf "$tmp"
+}
+
 {
 	echo "ircspec bench, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $ncases, -j $jobs"
 	echo
@@ -61,6 +191,8 @@ fuzz_figures() {
 	else
 		echo "ngircd     (not installed: targets/install.sh ngircd failed)"
 	fi
+	echo
+	fanout_figures
 	echo
 	/usr/bin/python3 scripts/scale.py 10000
 	echo

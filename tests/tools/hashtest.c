@@ -107,8 +107,12 @@ static void fnv_colliding_nicks(char nicks[][16], int n)
 static void drain(struct server *s)
 {
 	struct client *c;
+	struct iovec iov[64];
+	int n;
 	while ((c = srv_next_dirty(s)) != NULL)
-		buf_consume(&c->sendq, buf_used(&c->sendq));
+		while ((n = srv_client_output(c, iov, 64)) > 0)
+			for (int i = 0; i < n; i++)
+				srv_client_sent(s, c, iov[i].iov_len);
 }
 
 static void test_colliding_nicks(void)
