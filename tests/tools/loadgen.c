@@ -207,6 +207,10 @@ static void on_line(struct run *r, struct lg_client *c, const char *line, size_t
 		const char *text = memchr(p, ':', (size_t)(end - p));
 		if (text)
 			on_privmsg(r, c, text + 1, end);
+	} else if (end - p >= 5 && memcmp(p, "PING ", 5) == 0) {
+		/* A server that finds a client idle asks: answer, or be dropped. */
+		queue_text(c, "PONG %.*s\r\n", (int)(end - p - 5), p + 5);
+		flush_out(r, c);
 	} else if (end - p >= 4 && memcmp(p, "PONG", 4) == 0) {
 		if (!c->pong) {
 			c->pong = true;
