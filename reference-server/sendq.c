@@ -4,9 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A queue's first ring: a reply burst fits without growing. */
-#define SENDQ_FIRST_SLOTS 16
-
 struct line *line_new(const char *text, size_t len)
 {
 	struct line *l = malloc(sizeof *l + len);
@@ -29,10 +26,15 @@ static struct line **slot(const struct sendq *q, unsigned i)
 	return &q->ring[(q->head + i) & (q->cap - 1)];
 }
 
+static unsigned grown_cap(const struct sendq *q)
+{
+	return q->cap ? q->cap * 2 : SENDQ_FIRST_SLOTS;
+}
+
 /* Doubles the ring, unwrapping it so the first line is slot 0. */
 static int grow(struct sendq *q)
 {
-	unsigned ncap = q->cap ? q->cap * 2 : SENDQ_FIRST_SLOTS;
+	unsigned ncap = grown_cap(q);
 	struct line **ring = malloc(ncap * sizeof *ring);
 	if (!ring)
 		return -1;
@@ -47,14 +49,16 @@ static int grow(struct sendq *q)
 
 int sendq_push(struct sendq *q, struct line *l, size_t limit)
 {
-	size_t cost = SENDQ_LINE_COST(l->len);
-	if (cost > limit || q->cost > limit - cost)
+	bool full = q->count == q->cap;
+	size_t ring = (full ? grown_cap(q) : q->cap) * sizeof *q->ring;
+	size_t line = sizeof *l + l->len;
+	if (ring > limit || line > limit - ring || q->line_bytes > limit - ring - line)
 		return -1;
-	if (q->count == q->cap && grow(q) != 0)
+	if (full && grow(q) != 0)
 		return -1;
 	*slot(q, q->count) = l;
 	q->count++;
-	q->cost += cost;
+	q->line_bytes += line;
 	l->refs++;
 	return 0;
 }
@@ -75,7 +79,7 @@ int sendq_iov(const struct sendq *q, struct iovec *iov, int max)
 static void pop(struct sendq *q)
 {
 	struct line *l = *slot(q, 0);
-	q->cost -= SENDQ_LINE_COST(l->len);
+	q->line_bytes -= sizeof *l + l->len;
 	q->head = (q->head + 1) & (q->cap - 1);
 	q->count--;
 	q->head_off = 0;

@@ -6,9 +6,9 @@
  * one writev per turn, straight from the lines (sendq_iov), and the line
  * is freed when the last queue has written it.
  *
- * A queue counts, against its cap, what it keeps alive: each line's text
- * and bookkeeping as if it held it alone (SENDQ_LINE_COST), so a shared
- * line is never cheaper to hoard than a private one. */
+ * A queue counts, against its cap, the memory it keeps alive: each line
+ * whole, header and text, as if it held it alone (so a shared line is
+ * never cheaper to hoard than a private one), and its ring of pointers. */
 #ifndef REFIRCD_SENDQ_H
 #define REFIRCD_SENDQ_H
 
@@ -22,8 +22,8 @@ struct line {
 	char text[];
 };
 
-/* What one queued line of n bytes counts against the cap. */
-#define SENDQ_LINE_COST(n) ((n) + sizeof(struct line) + sizeof(struct line *))
+/* A queue's first ring, doubled as it fills: a reply burst fits at once. */
+#define SENDQ_FIRST_SLOTS 16
 
 struct sendq {
 	struct line **ring; /* cap slots, a power of two; NULL while idle */
@@ -31,7 +31,7 @@ struct sendq {
 	unsigned head;      /* first queued line */
 	unsigned count;     /* lines queued */
 	unsigned head_off;  /* bytes of the first line already written */
-	size_t cost;        /* SENDQ_LINE_COST of every line queued */
+	size_t line_bytes;  /* header and text of every line queued */
 };
 
 /* A new line holding len bytes of text, one reference (the caller's), or
@@ -53,6 +53,9 @@ void sendq_clear(struct sendq *q);
 
 static inline bool sendq_empty(const struct sendq *q) { return q->count == 0; }
 /* What the queue counts against its cap (see above). */
-static inline size_t sendq_cost(const struct sendq *q) { return q->cost; }
+static inline size_t sendq_cost(const struct sendq *q)
+{
+	return q->line_bytes + q->cap * sizeof *q->ring;
+}
 
 #endif

@@ -76,7 +76,7 @@ wait_listening() {
 # fanout_run SERVER: one bin/loadgen run against a fresh refircd or ngircd;
 # prints loadgen's key=value line, or "failed: why".
 fanout_run() {
-	local port pid starter extra=() out
+	local port pid= starter extra=() out
 	port=$(free_port)
 	if [ "$1" = refircd ]; then
 		# Pacing off where refircd has it: the load is a flood by design.
@@ -98,7 +98,10 @@ fanout_run() {
 	else
 		out="failed: $1 did not listen on port $port"
 	fi
-	kill "$pid" 2>/dev/null
+	# The server, and its start script too (targets/lib.sh forwards the
+	# TERM and cleans up), so the wait ends even if no server pid was found.
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	kill "$starter" 2>/dev/null
 	wait "$starter" 2>/dev/null
 	case $out in
 	*lines_per_s=*) echo "$out" ;;
