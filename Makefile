@@ -22,7 +22,7 @@ dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 .PHONY: all test run serve bench matrix clean check-tools
 PROGRAMS := bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
             bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit bin/vgxml_unit \
-            bin/evtest-epoll bin/evtest-poll
+            bin/evtest-epoll bin/evtest-poll bin/clockstep.so
 PROGRAMS += bin/hashtest bin/loadgen
 all: $(PROGRAMS)
 
@@ -93,6 +93,12 @@ bin/loadgen: $(call dir_objs,plain,tests/tools/loadgen.c)
 	@mkdir -p bin
 	@echo '  LD      $@'
 	@$(CC) $(CFLAGS) -o $@ $^
+
+# LD_PRELOAD library stepping a program's wall clock (test_robust_clock_step.py).
+bin/clockstep.so: tests/tools/clockstep.c | check-tools
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(CSTD) $(WARN) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
 
 # Unit driver for the harness's report side (tests/test_harness_units.py).
 HARNESS_UNIT_SRC := tests/tools/harness_unit.c $(filter-out harness/main.c,$(HARNESS_SRC))

@@ -55,7 +55,7 @@ void fz_begin(struct fz *z, bool variant)
 	char err[128];
 	memset(z->slot, 0, sizeof z->slot);
 	z->now = FZ_START_TIME;
-	if (srv_init(&z->s, &cfg, z->now, err, sizeof err) != 0)
+	if (srv_init(&z->s, &cfg, (struct srv_clock){z->now, z->now}, err, sizeof err) != 0)
 		die("srv_init: %s", err);
 	if (variant)
 		z->s.motd = fz_motd;
@@ -251,7 +251,7 @@ void fz_drop(struct fz *z, int i, bool free_outright)
 void fz_tick(struct fz *z, unsigned secs)
 {
 	z->now += secs;
-	srv_tick(&z->s, z->now);
+	srv_tick(&z->s, (struct srv_clock){z->now, z->now});
 	fz_drain(z);
 }
 

@@ -9,45 +9,8 @@
 #include "../common/ircmsg.h"
 #include "core.h"
 #include "dispatch.h"
+#include "motd.h"
 #include "proto.h"
-
-#define MOTD_MAX_LINES 1000
-#define MOTD_LINE_MAX 400
-
-static void free_motd(char **motd)
-{
-	if (!motd)
-		return;
-	for (char **l = motd; *l; l++)
-		free(*l);
-	free(motd);
-}
-
-static int load_motd(struct server *s, const char *path, char *err, size_t errsz)
-{
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errsz, "cannot read MOTD file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	char **lines = calloc(MOTD_MAX_LINES + 1, sizeof *lines);
-	char line[MOTD_LINE_MAX];
-	size_t n = 0;
-	int rc = lines ? 0 : -1;
-	while (rc == 0 && n < MOTD_MAX_LINES && fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (!(lines[n++] = strdup(line)))
-			rc = -1;
-	}
-	fclose(f);
-	if (rc != 0) {
-		free_motd(lines);
-		snprintf(err, errsz, "out of memory reading %s", path);
-		return -1;
-	}
-	s->motd = lines;
-	return 0;
-}
 
 /* The maps' secret: unpredictable to clients, so they cannot pick names
  * that collide (see siphash.h). */
@@ -67,8 +30,8 @@ static int random_key(unsigned char *key, size_t len, char *err, size_t errsz)
 	return 0;
 }
 
-int srv_init(struct server *s, const struct srv_config *cfg, time_t now, char *err,
-	     size_t errsz)
+int srv_init(struct server *s, const struct srv_config *cfg, struct srv_clock now,
+	     char *err, size_t errsz)
 {
 	memset(s, 0, sizeof *s);
 	s->cfg = *cfg;
@@ -96,11 +59,14 @@ int srv_init(struct server *s, const struct srv_config *cfg, time_t now, char *e
 	hmap_init(&s->nicks, key);
 	hmap_init(&s->chans, key);
 	s->cfg.hash_key = NULL; /* not kept: the maps hold their copy */
-	s->now = s->started = now;
+	srv_set_clock(s, now);
+	s->started = now.wall;
+	s->started_mono = now.mono;
 	struct tm tm;
-	if (gmtime_r(&now, &tm))
+	if (gmtime_r(&now.wall, &tm))
 		strftime(s->created_str, sizeof s->created_str, "%Y-%m-%d %H:%M:%S UTC", &tm);
-	if (cfg->motd_file && load_motd(s, cfg->motd_file, err, errsz) != 0)
+	err[0] = '\0';
+	if (cfg->motd_file && motd_load(cfg->motd_file, &s->motd, err, errsz) != 0)
 		return -1;
 	return 0;
 }
@@ -116,7 +82,8 @@ struct client *srv_client_new(struct server *s, const char *host, void *io)
 	/* An IPv6 literal like "::1" would start a parameter with ':' in WHO
 	 * and WHOIS replies; "0::1" is the usual fix. */
 	snprintf(c->host, sizeof c->host, "%s%s", host[0] == ':' ? "0" : "", host);
-	c->signon = c->last_recv = c->last_msg = s->now;
+	c->signon = s->now;
+	c->connected = c->last_recv = c->last_msg = s->mono;
 	client_update_source(c);
 	c->next = s->clients;
 	if (s->clients)
@@ -130,7 +97,7 @@ void srv_client_input(struct server *s, struct client *c, const char *data, size
 {
 	if (c->state == CLIENT_DEAD)
 		return; /* RFC 2812 3.1.7: nothing after QUIT counts */
-	c->last_recv = s->now;
+	c->last_recv = s->mono;
 	c->ping_sent = false;
 	struct irc_msg msg;
 	while (!c->on_reap && c->state != CLIENT_DEAD) {
@@ -224,13 +191,23 @@ void srv_client_free(struct server *s, struct client *c)
 	s->nclients--;
 }
 
-void srv_tick(struct server *s, time_t now)
+void srv_set_clock(struct server *s, struct srv_clock now)
 {
-	s->now = now;
+	s->now = now.wall;
+	s->mono = now.mono;
+}
+
+/* Timeouts count on the monotonic clock only: a wall clock stepped back an
+ * hour would otherwise stop every PING for that hour, and one stepped
+ * forward would drop everyone who does not answer within a second. */
+void srv_tick(struct server *s, struct srv_clock now)
+{
+	srv_set_clock(s, now);
 	char reason[64];
 	for (struct client *c = s->clients; c; c = c->next) {
-		time_t idle = now - c->last_recv;
-		if (c->state == CLIENT_UNREGISTERED && now - c->signon > REGISTRATION_TIMEOUT) {
+		time_t idle = s->mono - c->last_recv;
+		if (c->state == CLIENT_UNREGISTERED &&
+		    s->mono - c->connected > REGISTRATION_TIMEOUT) {
 			client_kill(s, c, "Registration timed out");
 		} else if (c->state == CLIENT_REGISTERED) {
 			if (c->ping_sent && idle >= (time_t)(s->cfg.ping_interval + s->cfg.ping_timeout)) {
@@ -260,6 +237,6 @@ void srv_destroy(struct server *s)
 	free(s->whowas);
 	s->whowas = NULL;
 	s->whowas_cap = 0;
-	free_motd(s->motd);
+	motd_free(s->motd);
 	s->motd = NULL;
 }

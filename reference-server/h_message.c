@@ -123,7 +123,7 @@ static void relay_message(struct server *s, struct client *c, const struct irc_m
 		return;
 	}
 	r.text = m->params[1];
-	c->last_msg = s->now; /* WHOIS idle time counts from the last message */
+	c->last_msg = s->mono; /* WHOIS idle time counts from the last message */
 
 	str_copy(list, sizeof list, m->params[0]);
 	rest = list;

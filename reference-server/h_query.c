@@ -48,9 +48,10 @@ static void format_time(time_t t, char *buf, size_t n)
 		str_copy(buf, n, "unknown");
 }
 
+/* For durations: then is a monotonic time (server.h, struct srv_clock). */
 static long long seconds_since(const struct server *s, time_t then)
 {
-	return then > 0 && s->now > then ? (long long)(s->now - then) : 0;
+	return s->mono > then ? (long long)(s->mono - then) : 0;
 }
 
 /* Copies the next space-separated word of *p into out and advances *p;
@@ -199,7 +200,7 @@ static void stats_links(struct server *s, struct client *c)
 		snprintf(link, sizeof link, "%s[%s@%s]", u->nick[0] ? u->nick : "*",
 			 u->user[0] ? u->user : "*", u->host);
 		send_numeric(s, c, RPL_STATSLINKINFO, "%s %zu 0 0 0 0 :%lld", link,
-			     sendq_cost(&u->sendq), seconds_since(s, u->signon));
+			     sendq_cost(&u->sendq), seconds_since(s, u->connected));
 	}
 }
 
@@ -228,7 +229,7 @@ static void stats_opers(struct server *s, struct client *c)
 
 static void stats_uptime(struct server *s, struct client *c)
 {
-	long long up = seconds_since(s, s->started);
+	long long up = seconds_since(s, s->started_mono);
 
 	send_numeric(s, c, RPL_STATSUPTIME, ":Server Up %lld days %lld:%02lld:%02lld",
 		     up / 86400, up / 3600 % 24, up / 60 % 60, up % 60);
@@ -422,7 +423,6 @@ static void whois_channels(struct server *s, struct client *c, const struct clie
 static void whois_one(struct server *s, struct client *c, const char *nick)
 {
 	const struct client *u = client_find(s, nick);
-	time_t last;
 
 	if (!u) {
 		send_numeric(s, c, ERR_NOSUCHNICK, "%s :No such nick/channel", nick);
@@ -438,9 +438,8 @@ static void whois_one(struct server *s, struct client *c, const char *nick)
 		send_numeric(s, c, RPL_WHOISOPERATOR, "%s :is an IRC operator", u->nick);
 	/* RFC 2812 has "<nick> <integer> :seconds idle"; the signon time after
 	 * it is what every modern server adds. */
-	last = u->last_msg ? u->last_msg : u->signon;
 	send_numeric(s, c, RPL_WHOISIDLE, "%s %lld %lld :seconds idle, signon time",
-		     u->nick, seconds_since(s, last), (long long)u->signon);
+		     u->nick, seconds_since(s, u->last_msg), (long long)u->signon);
 }
 
 /* WHOIS [ <target> ] <mask> *( "," <mask> ).  Masks are taken literally:

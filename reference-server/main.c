@@ -32,7 +32,8 @@ static void usage(FILE *out)
 		"  -P, --password PW      connection password clients must send with PASS\n"
 		"  -b, --bind ADDR        address to listen on (default 127.0.0.1; ::1 for IPv6)\n"
 		"  -n, --name NAME        server name (default irc.refircd.test)\n"
-		"      --motd FILE        message of the day (default: none, 422 is sent)\n"
+		"      --motd FILE        message of the day (default: none, 422 is sent); lines\n"
+		"                         over 407 bytes are wrapped, with a warning\n"
 		"      --oper NAME:PW     operator credentials for OPER (repeatable)\n"
 		"      --ping-interval S  idle seconds before a PING (default %d)\n"
 		"      --ping-timeout S   seconds to answer it before being dropped (default %d)\n"
@@ -144,11 +145,16 @@ int main(int argc, char **argv)
 
 	struct server srv;
 	char err[256];
-	if (srv_init(&srv, &cfg, time(NULL), err, sizeof err) != 0) {
+	struct timespec mono;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	struct srv_clock now = {.wall = time(NULL), .mono = mono.tv_sec};
+	if (srv_init(&srv, &cfg, now, err, sizeof err) != 0) {
 		fprintf(stderr, "refircd: %s\n", err);
 		srv_destroy(&srv);
 		return 1;
 	}
+	if (err[0])
+		fprintf(stderr, "refircd: warning: %s\n", err);
 	unsigned bound = 0;
 	struct netloop *nl = netloop_new(&srv, addr, port, &bound, err, sizeof err);
 	if (!nl) {

@@ -43,16 +43,16 @@ struct netloop {
 	int spare_fd; /* closed to accept-and-drop when out of descriptors */
 	bool accept_paused; /* listener not watched until accept_resume */
 	time_t accept_resume; /* monotonic seconds */
-	time_t mono;          /* CLOCK_MONOTONIC seconds at this loop turn */
 	char rbuf[RECV_CHUNK];
 };
 
-/* Seconds that only move forward: for intervals, never shown to users. */
-static time_t mono_seconds(void)
+/* Both clocks (server.h): the wall clock for what users see, one that only
+ * moves forward for every interval. */
+static struct srv_clock clock_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return (struct srv_clock){.wall = time(NULL), .mono = ts.tv_sec};
 }
 
 static int set_nonblock(int fd)
@@ -216,13 +216,13 @@ static void pause_listener(struct netloop *nl)
 	if (nl->accept_paused)
 		return;
 	nl->accept_paused = true;
-	nl->accept_resume = nl->mono + ACCEPT_PAUSE;
+	nl->accept_resume = nl->srv->mono + ACCEPT_PAUSE;
 	ev_mod(nl->ev, nl->listener.fd, &nl->listener, 0);
 }
 
 static void resume_listener(struct netloop *nl)
 {
-	if (!nl->accept_paused || nl->mono < nl->accept_resume)
+	if (!nl->accept_paused || nl->srv->mono < nl->accept_resume)
 		return;
 	if (nl->spare_fd < 0)
 		nl->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -351,21 +351,20 @@ static void handle_event(struct netloop *nl, const struct ev_event *e)
 int netloop_run(struct netloop *nl, volatile sig_atomic_t *stop, char *err, size_t errsz)
 {
 	struct ev_event events[EVENTS_MAX];
-	time_t last_tick = time(NULL);
+	time_t last_tick = clock_now().mono;
 	while (!*stop) {
 		int n = ev_wait(nl->ev, events, EVENTS_MAX, 1000);
 		if (n < 0 && errno != EINTR) {
 			snprintf(err, errsz, "event wait: %s", strerror(errno));
 			return -1;
 		}
-		time_t now = time(NULL);
-		nl->srv->now = now;
-		nl->mono = mono_seconds();
+		struct srv_clock now = clock_now();
+		srv_set_clock(nl->srv, now);
 		resume_listener(nl);
 		for (int i = 0; i < n; i++)
 			handle_event(nl, &events[i]);
-		if (now != last_tick) {
-			last_tick = now;
+		if (now.mono != last_tick) {
+			last_tick = now.mono;
 			srv_tick(nl->srv, now);
 		}
 		drain_dirty(nl);

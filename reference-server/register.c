@@ -68,7 +68,7 @@ void client_try_register(struct server *s, struct client *c)
 		return;
 	}
 	c->state = CLIENT_REGISTERED;
-	c->last_recv = c->last_msg = s->now;
+	c->last_recv = c->last_msg = s->mono;
 	s->nusers++;
 	if (s->nusers > s->max_users)
 		s->max_users = s->nusers;

@@ -12,6 +12,7 @@
  *       ...writev(iov, n) took w bytes:     then free
  *       srv_client_sent(s, c, w)
  *       c->closing: srv_client_free(s,c)
+ *   srv_set_clock(s, now);                each loop turn: the time handlers see
  *   srv_tick(s, now);                     once a second: PINGs, timeouts
  *
  * The core never frees a client: it marks it closing and the I/O layer frees
@@ -115,9 +116,10 @@ struct client {
 	struct framer framer;
 	struct sendq sendq;     /* written through srv_client_output/_sent */
 
-	time_t signon;
-	time_t last_recv;       /* for PING timeout */
-	time_t last_msg;        /* for WHOIS idle (PRIVMSG/NOTICE) */
+	time_t signon;          /* wall clock: the signon time WHOIS shows */
+	time_t connected;       /* monotonic: registration timeout, STATS l age */
+	time_t last_recv;       /* monotonic: for PING timeout */
+	time_t last_msg;        /* monotonic: for WHOIS idle (PRIVMSG/NOTICE) */
 	bool ping_sent;
 	unsigned stamp;         /* broadcast de-duplication, see send.c */
 	char exit_reason[KICKLEN + 1];
@@ -158,8 +160,10 @@ struct server {
 	struct srv_config cfg;
 	char name[SERVERNAMELEN + 1];
 	char **motd;            /* lines, NULL-terminated; NULL if none */
-	time_t now;
-	time_t started;
+	time_t now;             /* wall clock, for what users see (dates, TIME) */
+	time_t mono;            /* monotonic clock, for every interval */
+	time_t started;         /* wall clock: INFO's "Started" */
+	time_t started_mono;    /* for STATS u uptime */
 	char created_str[64];
 
 	struct client *clients; /* every client */
@@ -188,9 +192,19 @@ struct server {
 	unsigned long cmd_count[64]; /* STATS m, indexed by command table slot */
 };
 
+/* The two clocks the I/O layer hands in, in seconds.  wall is what users
+ * are shown: TIME, channel and topic dates, WHOWAS, signon.  mono only moves
+ * forward (CLOCK_MONOTONIC) and every timeout and idle time counts on it,
+ * so a step of the wall clock neither fires nor stalls a PING timeout. */
+struct srv_clock {
+	time_t wall;
+	time_t mono;
+};
+
 /* Life cycle.  srv_init copies cfg's scalars; strings must outlive s.
- * Returns 0, or -1 with a message in err (e.g. unreadable MOTD file). */
-int srv_init(struct server *s, const struct srv_config *cfg, time_t now,
+ * Returns 0, or -1 with a message in err (e.g. unreadable MOTD file).  On
+ * 0, a non-empty err is a warning to show (e.g. MOTD lines wrapped). */
+int srv_init(struct server *s, const struct srv_config *cfg, struct srv_clock now,
 	     char *err, size_t errsz);
 void srv_destroy(struct server *s); /* frees every client and channel */
 
@@ -205,6 +219,7 @@ int srv_client_output(const struct client *c, struct iovec *iov, int max);
 /* The I/O layer wrote n bytes of what srv_client_output gave. */
 void srv_client_sent(struct server *s, struct client *c, size_t n);
 void srv_client_free(struct server *s, struct client *c);
-void srv_tick(struct server *s, time_t now);
+void srv_set_clock(struct server *s, struct srv_clock now);
+void srv_tick(struct server *s, struct srv_clock now);
 
 #endif

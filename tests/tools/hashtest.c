@@ -125,7 +125,7 @@ static void test_colliding_nicks(void)
 	struct srv_config cfg = {.name = "hash.refircd.test", .hash_key = key};
 	struct server s;
 	char err[256];
-	if (srv_init(&s, &cfg, 1700000000, err, sizeof err) != 0) {
+	if (srv_init(&s, &cfg, (struct srv_clock){1700000000, 1000}, err, sizeof err) != 0) {
 		CHECK(0, "srv_init: %s", err);
 		return;
 	}
@@ -153,8 +153,9 @@ static void test_random_key(void)
 	struct srv_config cfg = {.name = "hash.refircd.test"};
 	struct server a, b;
 	char err[256];
-	CHECK(srv_init(&a, &cfg, 1700000000, err, sizeof err) == 0, "srv_init: %s", err);
-	CHECK(srv_init(&b, &cfg, 1700000000, err, sizeof err) == 0, "srv_init: %s", err);
+	const struct srv_clock t0 = {.wall = 1700000000, .mono = 1000};
+	CHECK(srv_init(&a, &cfg, t0, err, sizeof err) == 0, "srv_init: %s", err);
+	CHECK(srv_init(&b, &cfg, t0, err, sizeof err) == 0, "srv_init: %s", err);
 	static const unsigned char zero[SIPHASH_KEY_LEN];
 	CHECK(memcmp(a.nicks.key, zero, sizeof zero) != 0, "no key drawn: all zero");
 	CHECK(memcmp(a.nicks.key, b.nicks.key, sizeof zero) != 0,

@@ -32,7 +32,8 @@ struct fake {
 };
 
 static struct server S;
-static time_t now = 1700000000;
+static time_t now = 1700000000; /* the wall clock */
+static time_t mono = 5000;        /* the monotonic one */
 static struct fake fakes[MAX_FAKES];
 static int nfakes;
 static const char *current_step = "start";
@@ -86,6 +87,19 @@ static void fail(const char *file, int line, struct fake *f, const char *fmt, ..
 	} while (0)
 
 /* ---- the fake I/O layer ---- */
+
+static struct srv_clock clock_now(void)
+{
+	return (struct srv_clock){.wall = now, .mono = mono};
+}
+
+/* Both clocks move on by secs and the timers run, as netloop.c does. */
+static void advance(time_t secs)
+{
+	now += secs;
+	mono += secs;
+	srv_tick(&S, clock_now());
+}
 
 static struct fake *fake_of(struct client *c)
 {
@@ -568,12 +582,10 @@ static void test_timers(struct fake *a, struct fake *b, struct fake *c)
 	skip_all(a);
 	skip_all(b);
 	skip_all(c);
-	now += 29;
-	srv_tick(&S, now);
+	advance(29);
 	drain();
 	expect_silence(a);
-	now += 1; /* 30 s idle: the configured interval */
-	srv_tick(&S, now);
+	advance(1); /* 30 s idle: the configured interval */
 	drain();
 	expect(a, NULL, "PING " SERVER_NAME);
 	expect(b, NULL, "PING *");
@@ -582,12 +594,10 @@ static void test_timers(struct fake *a, struct fake *b, struct fake *c)
 	expect_silence(b);
 
 	step("silent past ping_timeout: dropped, peers see the QUIT");
-	now += 9;
-	srv_tick(&S, now);
+	advance(9);
 	drain();
 	CHECK(a->c != NULL, a, "alice dropped before the timeout ran out");
-	now += 1;
-	srv_tick(&S, now);
+	advance(1);
 	drain();
 	CHECK(a->closed && c->closed, a, "alice (closed=%d) and carol (closed=%d) not dropped",
 	      a->closed, c->closed);
@@ -600,11 +610,45 @@ static void test_timers(struct fake *a, struct fake *b, struct fake *c)
 	step("registration must finish in time");
 	struct fake *slow = fake_new("slow", "10.0.0.8");
 	feed(slow, "NICK slowpoke\r\n");
-	now += 61;
-	srv_tick(&S, now);
+	advance(61);
 	drain();
 	CHECK(slow->closed, slow, "unregistered client still there 61 s later");
 	expect(slow, NULL, "ERROR");
+}
+
+static void test_clock_step(struct fake *b)
+{
+	/* Timeouts run on the monotonic clock; the wall clock is only shown. */
+	step("wall clock stepped forward a day: no early PING, nobody dropped");
+	skip_all(b);
+	feed(b, "PING :fresh\r\n");
+	expect(b, SERVER_NAME, "PONG * fresh");
+	now += 86400;
+	advance(1);
+	drain();
+	expect_silence(b);
+	CHECK(b->c != NULL, b, "bob dropped by a wall clock step");
+
+	step("dates shown are the stepped wall clock");
+	feed(b, "JOIN #clock\r\nMODE #clock\r\n");
+	char created[32];
+	snprintf(created, sizeof created, "329 bob #clock %lld", (long long)now);
+	expect(b, SERVER_NAME, created);
+
+	step("wall clock stepped back two days: PINGs and timeouts still run");
+	now -= 2 * 86400;
+	advance(29); /* bob idle 29 s of the 30 s interval */
+	drain();
+	expect_silence(b);
+	advance(1);
+	drain();
+	expect(b, NULL, "PING " SERVER_NAME);
+	advance(10); /* unanswered: 30 + 10 s */
+	drain();
+	CHECK(b->closed, b, "bob, silent past the ping timeout, still connected");
+	const struct irc_msg *m = expect(b, NULL, "ERROR");
+	CHECK(strstr(m->params[0], "Ping timeout: 40 seconds") != NULL, b, "ERROR \"%s\"",
+	      m->params[0]);
 }
 
 static void test_sendq_cap(struct fake *b)
@@ -720,11 +764,11 @@ int main(void)
 		.hash_key = (const unsigned char *)"seamtest-hashkey", /* 16 bytes: runs repeat */
 	};
 	char err[256] = "";
-	if (srv_init(&S, &cfg, now, err, sizeof err) != 0) {
+	if (srv_init(&S, &cfg, clock_now(), err, sizeof err) != 0) {
 		fprintf(stderr, "srv_init failed: %s\n", err);
 		return 1;
 	}
-	srv_tick(&S, now);
+	srv_tick(&S, clock_now());
 
 	struct fake *a, *b, *c;
 	test_registration(&a, &b);
@@ -734,6 +778,7 @@ int main(void)
 	test_quit_and_after(a, c);
 	test_sendq_cap(b);
 	test_timers(a, b, c);
+	test_clock_step(b);
 	test_whowas_ring();
 
 	step("srv_destroy frees what is left (LeakSanitizer checks at exit)");
