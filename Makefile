@@ -22,7 +22,7 @@ dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 .PHONY: all test run serve bench matrix clean check-tools
 PROGRAMS := bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
             bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit bin/vgxml_unit \
-            bin/evtest-epoll bin/evtest-poll bin/clockstep.so
+            bin/evtest-epoll bin/evtest-poll bin/clockstep.so bin/looptest
 PROGRAMS += bin/hashtest bin/loadgen
 all: $(PROGRAMS)
 
@@ -93,6 +93,12 @@ bin/loadgen: $(call dir_objs,plain,tests/tools/loadgen.c)
 	@mkdir -p bin
 	@echo '  LD      $@'
 	@$(CC) $(CFLAGS) -o $@ $^
+
+# netloop.c turn by turn over loopback sockets (tests/test_loop_turns.py).
+bin/looptest: $(call dir_objs,asan,tests/tools/looptest.c $(filter-out reference-server/main.c,$(SERVER_SRC)) $(COMMON_SRC))
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(SANFLAGS) -o $@ $^
 
 # LD_PRELOAD library stepping a program's wall clock (test_robust_clock_step.py).
 bin/clockstep.so: tests/tools/clockstep.c | check-tools

@@ -41,6 +41,7 @@ struct netloop {
 	struct ev *ev;
 	struct conn listener;
 	int spare_fd; /* closed to accept-and-drop when out of descriptors */
+	time_t last_tick;   /* monotonic second of the last srv_tick */
 	bool accept_paused; /* listener not watched until accept_resume */
 	time_t accept_resume; /* monotonic seconds */
 	char rbuf[RECV_CHUNK];
@@ -110,6 +111,7 @@ struct netloop *netloop_new(struct server *s, const char *addr, unsigned port,
 		return NULL;
 	}
 	nl->srv = s;
+	nl->last_tick = clock_now().mono;
 	nl->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	nl->listener.fd = open_listener(addr, port, bound_port, err, errsz);
 	if (nl->listener.fd < 0 || !(nl->ev = ev_new()) ||
@@ -348,27 +350,32 @@ static void handle_event(struct netloop *nl, const struct ev_event *e)
 		conn_flush(nl, cn);
 }
 
-int netloop_run(struct netloop *nl, volatile sig_atomic_t *stop, char *err, size_t errsz)
+int netloop_turn(struct netloop *nl, int timeout_ms, char *err, size_t errsz)
 {
 	struct ev_event events[EVENTS_MAX];
-	time_t last_tick = clock_now().mono;
-	while (!*stop) {
-		int n = ev_wait(nl->ev, events, EVENTS_MAX, 1000);
-		if (n < 0 && errno != EINTR) {
-			snprintf(err, errsz, "event wait: %s", strerror(errno));
-			return -1;
-		}
-		struct srv_clock now = clock_now();
-		srv_set_clock(nl->srv, now);
-		resume_listener(nl);
-		for (int i = 0; i < n; i++)
-			handle_event(nl, &events[i]);
-		if (now.mono != last_tick) {
-			last_tick = now.mono;
-			srv_tick(nl->srv, now);
-		}
-		drain_dirty(nl);
+	int n = ev_wait(nl->ev, events, EVENTS_MAX, timeout_ms);
+	if (n < 0 && errno != EINTR) {
+		snprintf(err, errsz, "event wait: %s", strerror(errno));
+		return -1;
 	}
+	struct srv_clock now = clock_now();
+	srv_set_clock(nl->srv, now);
+	resume_listener(nl);
+	for (int i = 0; i < n; i++)
+		handle_event(nl, &events[i]);
+	if (now.mono != nl->last_tick) {
+		nl->last_tick = now.mono;
+		srv_tick(nl->srv, now);
+	}
+	drain_dirty(nl);
+	return 0;
+}
+
+int netloop_run(struct netloop *nl, volatile sig_atomic_t *stop, char *err, size_t errsz)
+{
+	while (!*stop)
+		if (netloop_turn(nl, 1000, err, errsz) != 0)
+			return -1;
 	return 0;
 }
 
