@@ -19,7 +19,7 @@ OBJ := build/obj
 ENSURE_TOOLS ?= ./scripts/ensure-tools.sh
 dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 
-.PHONY: all test run serve bench matrix clean check-tools
+.PHONY: all test run serve bench matrix mutants clean check-tools
 PROGRAMS := bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
             bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit bin/vgxml_unit \
             bin/evtest-epoll bin/evtest-poll bin/clockstep.so bin/looptest
@@ -168,6 +168,11 @@ bench: bin/refircd bin/ircspec bin/loadgen fuzz-build
 # The suite against refircd and each real server (targets/): reports/matrix.md.
 matrix: bin/refircd bin/ircspec
 	@./scripts/matrix.sh
+
+# Mutation analysis of refircd by the suite: reports/mutants.{md,json}
+# (scripts/mutants/README.md; MUTANTS_MAX, MUTANTS_SEED pick a sample).
+mutants: bin/refircd bin/ircspec
+	@$(PYTHON) scripts/mutants/run.py
 
 # refircd alone, in the foreground, for trying it with a client.
 PORT ?= 6667

@@ -1,0 +1,199 @@
+#!/usr/bin/python3
+"""run.py - `make mutants`: mutation analysis of refircd by the case suite.
+
+  1. finds every mutation site of reference-server/*.c and common/*.c
+     (sites.py) and builds one schema binary, build/mutants/refircd, in
+     which $IRCSPEC_MUTANT selects the active mutant (schema.py);
+  2. runs the suite (bin/ircspec, always built from the clean tree) against
+     bin/refircd and against the schema build with no mutant active: the
+     two must give the same verdicts, or nothing is measured;
+  3. runs the suite against each mutant (two at a time) and compares every
+     case's verdict with the clean run's (verdicts.py); a kill that rests on
+     a few cases is confirmed by re-running just those cases;
+  4. writes reports/mutants.md and reports/mutants.json.
+
+Settings (environment):
+  MUTANTS_MAX=N      run a seeded random sample of N mutants (default 400,
+                     which fits the 30 minutes on 2 cores; 0: all of them)
+  MUTANTS_SEED=S     the sample's seed (default 1)
+  MUTANTS_PAR=N      mutants at once (default 2)
+  MUTANTS_JOBS=N     cases in parallel per run, ircspec -j (default 8)
+  MUTANTS_TIMEOUT=MS ircspec --timeout per expectation (default 1000)
+  MUTANTS_DEADLINE=S ircspec --deadline per run (default 30; the clean run
+                     takes 1-3 s, so only a mutant that hangs cases meets it)
+  MUTANTS_BUDGET=S   stop starting mutants after S seconds (default 1500);
+                     those left are reported as not run
+  MUTANTS_OUT=DIR    where the reports go (default reports)
+
+Mutants listed in scripts/mutants/equivalent.txt (KEY<TAB>reason) are not
+run; they are reported as equivalent with their reason.
+"""
+
+import glob
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import report  # noqa: E402
+import schema  # noqa: E402
+import sites  # noqa: E402
+import verdicts as V  # noqa: E402
+
+CFLAGS = ["-std=c11", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE", "-O2"]
+OPER = "ircspec:operpass"
+
+
+def env_int(name, default):
+    v = os.environ.get(name, "")
+    try:
+        return int(v) if v else default
+    except ValueError:
+        sys.exit(f"mutants: {name}={v!r} is not a number")
+
+
+def suite(server_cmd, out_json, jobs, timeout_ms, select=None, extra_env=None):
+    deadline = env_int("MUTANTS_DEADLINE", 30)
+    """One run of bin/ircspec against a spawned server: (exit code, verdicts
+    or None when there is no report)."""
+    cmd = ["bin/ircspec", "-j", str(jobs), "--timeout", str(timeout_ms), "--deadline", str(deadline),
+           "--spawn", server_cmd, "--oper", OPER, "--json", out_json, "--no-color"]
+    if select:
+        cmd += ["-k", select]
+    cmd.append("cases")
+    if os.path.exists(out_json):
+        os.unlink(out_json)
+    env = dict(os.environ, **(extra_env or {}))
+    env.pop("IRCSPEC_MUTANT", None)
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                       check=False)
+    try:
+        with open(out_json, encoding="utf-8") as f:
+            return r.returncode, V.verdicts_of(json.load(f))
+    except (OSError, ValueError):
+        return r.returncode, None
+
+
+def server_cmd(binary, mutant=None):
+    pre = f"env IRCSPEC_MUTANT={mutant} " if mutant else ""
+    return f"{pre}{binary} -p {{port}} --oper {OPER}"
+
+
+def main():
+    os.chdir(os.path.dirname(os.path.dirname(HERE)))
+    seed = env_int("MUTANTS_SEED", 1)
+    max_n = env_int("MUTANTS_MAX", 400)
+    par = max(1, env_int("MUTANTS_PAR", 2))
+    jobs = env_int("MUTANTS_JOBS", 8)
+    timeout_ms = env_int("MUTANTS_TIMEOUT", 1000)
+    budget = env_int("MUTANTS_BUDGET", 1500)
+    outdir = os.environ.get("MUTANTS_OUT", "reports")
+    t0 = time.time()
+
+    files = sorted(glob.glob("reference-server/*.c")) + sorted(glob.glob("common/*.c"))
+    print(f"mutants: finding sites in {len(files)} files", flush=True)
+    all_sites, srcs = sites.find_sites(files, "reference-server/numerics.h")
+    t_build = time.time()
+    kept, dropped = schema.build(os.environ.get("CC", "cc"), CFLAGS, files, srcs, all_sites,
+                                 "build/mutants", "build/mutants/refircd")
+    build_s = time.time() - t_build
+    print(f"mutants: {len(all_sites)} sites, {len(dropped)} dropped (schema did not compile), "
+          f"schema build {build_s:.0f} s", flush=True)
+
+    equiv = V.load_equivalents(os.path.join(HERE, "equivalent.txt"))
+    tmp = tempfile.mkdtemp(prefix="ircspec-mutants.")
+    rc, base = suite(server_cmd("bin/refircd"), os.path.join(tmp, "clean.json"), jobs, timeout_ms)
+    if base is None or rc != 0:
+        sys.exit(f"mutants: the clean run (bin/refircd, --timeout {timeout_ms}) did not pass "
+                 f"(exit {rc}); raise MUTANTS_TIMEOUT or fix the suite first")
+    rc2, schema_base = suite(server_cmd("build/mutants/refircd"),
+                             os.path.join(tmp, "schema.json"), jobs, timeout_ms)
+    status, why = V.compare(base, schema_base, rc2)
+    if status != V.SURVIVED:
+        sys.exit(f"mutants: the schema build with no mutant active differs from bin/refircd: {why}")
+    print(f"mutants: clean run and schema build agree on {len(base)} cases", flush=True)
+
+    chosen = set(V.sample([s.id for s in kept], max_n, seed))
+    todo = [s for s in kept if s.id in chosen]
+    # run in a seeded random order, so that if the budget cuts the run short
+    # the mutants left are spread over every file, not the last ones
+    random.Random(seed).shuffle(todo)
+    results, lock = [], threading.Lock()
+    t_run = time.time()
+
+    def one(st):
+        r = {"id": st.id, "key": st.key, "file": st.file, "line": st.line, "func": st.func,
+             "op": st.op, "orig": st.orig, "mutated": st.mutated}
+        if st.key in equiv:
+            r.update(status=V.EQUIVALENT, why=equiv[st.key], seconds=0)
+        elif time.time() - t0 > budget:
+            r.update(status=V.NOT_RUN, why="MUTANTS_BUDGET reached", seconds=0)
+        else:
+            t = time.time()
+            out = os.path.join(tmp, f"m{st.id}.json")
+            cmd = server_cmd("build/mutants/refircd", st.id)
+            rc_m, got = suite(cmd, out, jobs, timeout_ms)
+            status_m, why_m = V.compare(base, got, rc_m)
+            diff = V.differing_cases(base, got) if got is not None else []
+            if status_m == V.KILLED and got is not None and 0 < len(diff) <= 3:
+                # confirm: the same cases alone, against the same mutant
+                _, again = suite(cmd, out, jobs, timeout_ms, select=",".join(diff))
+                sub = {c: base[c] for c in diff}
+                if again is not None and V.compare(sub, again)[0] == V.SURVIVED:
+                    status_m, why_m = V.SURVIVED, "did not reproduce: " + why_m
+            r.update(status=status_m, why=why_m, seconds=round(time.time() - t, 2))
+            try:
+                os.unlink(out)
+            except OSError:
+                pass
+        with lock:
+            results.append(r)
+            n = len(results)
+            if n % 25 == 0 or n == len(todo):
+                sc = V.score(results)
+                print(f"mutants: {n}/{len(todo)} done, {sc['killed']} killed, "
+                      f"{sc['survived']} survived ({time.time() - t0:.0f} s)", flush=True)
+
+    with ThreadPoolExecutor(max_workers=par) as ex:
+        list(ex.map(one, todo))
+    results.sort(key=lambda r: r["id"])
+    run_s = time.time() - t_run
+    ran = [r for r in results if r["status"] in (V.KILLED, V.SURVIVED)]
+    meta = {
+        "commit": subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True,
+                                 text=True, check=False).stdout.strip(),
+        "sites": len(all_sites), "dropped": len(dropped), "compiled": len(kept),
+        "sites_by_op": report.count_by(kept, "op"),
+        "dropped_list": [{"file": d.file, "line": d.line, "op": d.op, "orig": d.orig,
+                          "mutated": d.mutated} for d in dropped],
+        "sample": {"seed": seed, "max": max_n, "size": len(todo), "of": len(kept),
+                   "sampled": len(todo) < len(kept)},
+        "settings": {"par": par, "jobs": jobs, "timeout_ms": timeout_ms, "budget_s": budget},
+        "build_s": round(build_s, 1), "run_s": round(run_s, 1),
+        "per_mutant_s": round(sum(r["seconds"] for r in ran) / len(ran), 2) if ran else 0,
+        "total_s": round(time.time() - t0, 1), "clean_cases": len(base),
+        "equivalent_listed": len(equiv),
+    }
+    os.makedirs(outdir, exist_ok=True)
+    doc = report.build(meta, results)
+    with open(os.path.join(outdir, "mutants.json"), "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+    with open(os.path.join(outdir, "mutants.md"), "w", encoding="utf-8") as f:
+        f.write(report.markdown(doc))
+    sc = doc["score"]
+    print(f"mutants: score {sc['score']:.1%} ({sc['killed']} killed, {sc['survived']} survived, "
+          f"{sc['equivalent']} equivalent, {sc['not-run']} not run) in {meta['total_s']:.0f} s; "
+          f"{outdir}/mutants.md", flush=True)
+
+
+if __name__ == "__main__":
+    main()
