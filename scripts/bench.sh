@@ -115,8 +115,8 @@ field() {
 	sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"
 }
 
-# stat KEY FILE: "median min max" of KEY over FILE's runs (one loadgen line each).
-stat() {
+# runs_stat KEY FILE: "median min max" of KEY over FILE's runs (one loadgen line each).
+runs_stat() {
 	sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" "$2" | sort -g |
 		awk '{ v[++n] = $1 } END { if (n) print (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), v[1], v[n] }'
 }
@@ -124,15 +124,15 @@ stat() {
 # summary SERVER FILE: one line of medians and the spread of lines/s.
 summary() {
 	local rate cpu ns p50 p99
-	read -r -a rate <<<"$(stat lines_per_s "$2")"
+	read -r -a rate <<<"$(runs_stat lines_per_s "$2")"
 	if [ "${#rate[@]}" = 0 ]; then
 		printf '  %-8s no successful run\n' "$1"
 		return
 	fi
-	cpu=$(stat server_cpu_pct "$2" | cut -d' ' -f1)
-	ns=$(stat server_cpu_ns_per_line "$2" | cut -d' ' -f1)
-	p50=$(stat p50_ms "$2" | cut -d' ' -f1)
-	p99=$(stat p99_ms "$2" | cut -d' ' -f1)
+	cpu=$(runs_stat server_cpu_pct "$2" | cut -d' ' -f1)
+	ns=$(runs_stat server_cpu_ns_per_line "$2" | cut -d' ' -f1)
+	p50=$(runs_stat p50_ms "$2" | cut -d' ' -f1)
+	p99=$(runs_stat p99_ms "$2" | cut -d' ' -f1)
 	awk -v n="$1" -v m="${rate[0]}" -v lo="${rate[1]}" -v hi="${rate[2]}" -v runs="$(wc -l <"$2")" \
 		-v c="$cpu" -v ns="$ns" -v a="$p50" -v b="$p99" 'BEGIN {
 		printf "  %-8s median %.2fM lines/s (spread %.2fM-%.2fM, %d runs), server CPU %.0f%% = %.0f ns per line, latency p50 %.1f ms, p99 %.1f ms\n",
@@ -172,11 +172,11 @@ fanout_figures() {
 	summary refircd "$tmp/refircd"
 	if [ "$have_ngircd" = 1 ]; then
 		summary ngircd "$tmp/ngircd"
-		awk -v a="$(stat lines_per_s "$tmp/refircd" | cut -d' ' -f1)" \
-			-v b="$(stat lines_per_s "$tmp/ngircd" | cut -d' ' -f1)" 'BEGIN {
+		awk -v a="$(runs_stat lines_per_s "$tmp/refircd" | cut -d' ' -f1)" \
+			-v b="$(runs_stat lines_per_s "$tmp/ngircd" | cut -d' ' -f1)" 'BEGIN {
 			if (a > 0 && b > 0) printf "  refircd / ngircd: %.2fx the delivered lines per second (medians)\n", a / b }'
-		awk -v a="$(stat server_cpu_ns_per_line "$tmp/refircd" | cut -d' ' -f1)" \
-			-v b="$(stat server_cpu_ns_per_line "$tmp/ngircd" | cut -d' ' -f1)" 'BEGIN {
+		awk -v a="$(runs_stat server_cpu_ns_per_line "$tmp/refircd" | cut -d' ' -f1)" \
+			-v b="$(runs_stat server_cpu_ns_per_line "$tmp/ngircd" | cut -d' ' -f1)" 'BEGIN {
 			if (a > 0 && b > 0) printf "  ngircd / refircd: %.2fx the server CPU per delivered line (medians; steadier on a busy machine)\n", b / a }'
 	fi
 	rm -rf "$tmp"
