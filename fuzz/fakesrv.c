@@ -55,7 +55,7 @@ void fz_begin(struct fz *z, bool variant)
 	char err[128];
 	memset(z->slot, 0, sizeof z->slot);
 	z->now = FZ_START_TIME;
-	if (srv_init(&z->s, &cfg, (struct srv_clock){z->now, z->now}, err, sizeof err) != 0)
+	if (srv_init(&z->s, &cfg, (struct srv_clock){.wall = z->now, .mono = z->now}, err, sizeof err) != 0)
 		die("srv_init: %s", err);
 	if (variant)
 		z->s.motd = fz_motd;
@@ -113,7 +113,7 @@ static void take_output(struct fz *z, struct client *c)
 	}
 }
 
-void fz_drain(struct fz *z)
+static void drain_dirty(struct fz *z)
 {
 	struct client *c;
 	while ((c = srv_next_dirty(&z->s)) != NULL) {
@@ -128,6 +128,16 @@ void fz_drain(struct fz *z)
 			z->slot[i].stalled = false;
 		}
 	}
+}
+
+/* As netloop.c: write out, then run what waited for the queues to drain
+ * (a long reply's next batch), until nothing is left to write. */
+void fz_drain(struct fz *z)
+{
+	do {
+		drain_dirty(z);
+		srv_run_due(&z->s);
+	} while (z->s.dirty);
 }
 
 void fz_connect(struct fz *z, int i)
@@ -251,7 +261,7 @@ void fz_drop(struct fz *z, int i, bool free_outright)
 void fz_tick(struct fz *z, unsigned secs)
 {
 	z->now += secs;
-	srv_tick(&z->s, (struct srv_clock){z->now, z->now});
+	srv_tick(&z->s, (struct srv_clock){.wall = z->now, .mono = z->now});
 	fz_drain(z);
 }
 

@@ -30,7 +30,7 @@ static void refuse(const char *what)
 void fz_snapshot_take(struct fz_snapshot *snap, struct fz *z)
 {
 	const struct server *s = &z->s;
-	if (s->dirty || s->reap)
+	if (s->dirty || s->reap || s->busy)
 		refuse("I/O work pending");
 	if (s->chans.count || s->nchannels)
 		refuse("a channel exists");
@@ -45,6 +45,8 @@ void fz_snapshot_take(struct fz_snapshot *snap, struct fz *z)
 			refuse("a partial line is held");
 		if (!sendq_empty(&c->sendq))
 			refuse("output is queued");
+		if (buf_used(&c->recvq) || c->listing || c->input_eof)
+			refuse("input or a listing is waiting");
 		if (c->state == CLIENT_DEAD || c->closing)
 			refuse("a client is closing");
 	}
@@ -80,8 +82,10 @@ void fz_snapshot_restore(struct fz *dst, const struct fz_snapshot *snap)
 		tail = c;
 		c->dirty_next = c->dirty_prev = NULL;
 		c->reap_next = NULL;
-		c->on_dirty = c->on_reap = false;
+		c->busy_next = c->busy_prev = NULL;
+		c->on_dirty = c->on_reap = c->on_busy = false;
 		memset(&c->sendq, 0, sizeof c->sendq); /* empty; storage is per copy */
+		memset(&c->recvq, 0, sizeof c->recvq);
 		c->framer.part = NULL;
 		if (c->nick[0] && hmap_put(&dst->s.nicks, c->nick, c) != 0)
 			abort();

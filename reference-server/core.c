@@ -10,6 +10,8 @@
 #include "core.h"
 #include "dispatch.h"
 #include "motd.h"
+#include "listing.h"
+#include "pace.h"
 #include "proto.h"
 
 /* The maps' secret: unpredictable to clients, so they cannot pick names
@@ -93,19 +95,29 @@ struct client *srv_client_new(struct server *s, const char *host, void *io)
 	return c;
 }
 
-void srv_client_input(struct server *s, struct client *c, const char *data, size_t len)
+/* ---- received lines: run now, or wait in c->recvq ----
+ *
+ * A client's lines run in order, as many as may run now: none while a
+ * listing of its own is in progress (listing.h), and no more than its
+ * message timer allows (pace.c).  The rest wait in c->recvq, and the
+ * client goes on the busy list for srv_run_due to come back to. */
+
+static bool may_run(const struct server *s, const struct client *c)
 {
-	if (c->state == CLIENT_DEAD)
-		return; /* RFC 2812 3.1.7: nothing after QUIT counts */
-	c->last_recv = s->mono;
-	c->ping_sent = false;
+	return !c->on_reap && c->state != CLIENT_DEAD && !c->listing && pace_allows(s, c);
+}
+
+/* Frames and runs lines from *data (advanced past what was used). */
+static void run_lines(struct server *s, struct client *c, const char **data, size_t *len)
+{
 	struct irc_msg msg;
-	while (!c->on_reap && c->state != CLIENT_DEAD) {
+	while (*len > 0 && may_run(s, c)) {
 		const char *line;
 		size_t line_len;
-		enum frame_result r = frame_next(&c->framer, &data, &len, &line, &line_len);
+		enum frame_result r = frame_next(&c->framer, data, len, &line, &line_len);
 		if (r == FRAME_NEED_MORE)
 			break;
+		pace_charge(s, c);
 		if (r == FRAME_TOO_LONG) {
 			send_numeric(s, c, ERR_INPUTTOOLONG, ":Input line was too long");
 			continue;
@@ -117,14 +129,150 @@ void srv_client_input(struct server *s, struct client *c, const char *data, size
 		if (irc_parse(&msg, line, line_len) == IRC_PARSE_OK)
 			dispatch(s, c, &msg);
 	}
+}
+
+/* Runs what may run of c->recvq.  The lines point into it, so it is only
+ * consumed after they ran. */
+static void run_waiting(struct server *s, struct client *c)
+{
+	size_t before = buf_used(&c->recvq);
+	const char *data = buf_head(&c->recvq);
+	size_t len = before;
+	run_lines(s, c, &data, &len);
+	buf_consume(&c->recvq, before - len);
+	if (before == RECVQ_MAX && len < before)
+		send_mark_dirty(s, c); /* room again: the I/O layer reads it again */
+}
+
+static bool has_deferred(const struct client *c)
+{
+	return c->state != CLIENT_DEAD && (c->listing || buf_used(&c->recvq) > 0 || c->input_eof);
+}
+
+static void busy_add(struct server *s, struct client *c)
+{
+	if (c->on_busy)
+		return;
+	c->on_busy = true;
+	c->busy_prev = NULL;
+	c->busy_next = s->busy;
+	if (s->busy)
+		s->busy->busy_prev = c;
+	s->busy = c;
+}
+
+static void busy_del(struct server *s, struct client *c)
+{
+	if (!c->on_busy)
+		return;
+	if (c->busy_prev)
+		c->busy_prev->busy_next = c->busy_next;
+	else
+		s->busy = c->busy_next;
+	if (c->busy_next)
+		c->busy_next->busy_prev = c->busy_prev;
+	c->busy_next = c->busy_prev = NULL;
+	c->on_busy = false;
+}
+
+/* After c's lines ran: an EOF waits for the lines before it, then exits. */
+static void settle(struct server *s, struct client *c)
+{
+	if (buf_used(&c->recvq) == 0)
+		c->flood_bytes = 0; /* caught up */
+	if (c->input_eof && !c->listing && buf_used(&c->recvq) == 0 && c->state != CLIENT_DEAD) {
+		char reason[sizeof c->exit_reason];
+		str_copy(reason, sizeof reason, c->exit_reason);
+		frame_reset(&c->framer); /* a half line at EOF is never run */
+		client_kill(s, c, reason);
+	}
+	if (has_deferred(c))
+		busy_add(s, c);
+	else
+		busy_del(s, c);
+}
+
+size_t srv_client_input_room(const struct client *c)
+{
+	if (c->state == CLIENT_DEAD || c->closing || c->input_eof)
+		return 0;
+	return RECVQ_MAX - buf_used(&c->recvq);
+}
+
+void srv_client_input(struct server *s, struct client *c, const char *data, size_t len)
+{
+	if (c->state == CLIENT_DEAD || c->input_eof)
+		return; /* RFC 2812 3.1.7: nothing after QUIT counts */
+	c->last_recv = s->mono;
+	c->ping_sent = false;
+	if (buf_used(&c->recvq) == 0)
+		run_lines(s, c, &data, &len); /* nothing waits: straight from the caller */
+	else
+		c->flood_bytes += len; /* behind already: this adds to the backlog */
+	if (len > 0 && c->state != CLIENT_DEAD && !c->on_reap) {
+		if (c->flood_bytes > EXCESS_FLOOD ||
+		    buf_append(&c->recvq, data, len, RECVQ_MAX) != 0) {
+			/* Past the hard bound (or more than the I/O layer was
+			 * told to read): this client will not catch up. */
+			buf_clear(&c->recvq);
+			client_kill(s, c, "Excess Flood");
+		} else if (buf_used(&c->recvq) == RECVQ_MAX) {
+			send_mark_dirty(s, c); /* full: the I/O layer stops reading */
+		}
+	}
+	settle(s, c);
 	client_reap(s);
 }
 
 void srv_client_eof(struct server *s, struct client *c, const char *reason)
 {
+	if (c->state != CLIENT_DEAD && buf_used(&c->recvq) > 0) {
+		/* Lines that came before the EOF still run, at their pace. */
+		str_copy(c->exit_reason, sizeof c->exit_reason, reason);
+		c->input_eof = true;
+		settle(s, c);
+		send_mark_dirty(s, c); /* the I/O layer stops reading it */
+		return;
+	}
 	frame_reset(&c->framer); /* a half line at EOF is never run */
 	client_exit(s, c, reason);
+	busy_del(s, c);
 	client_reap(s);
+}
+
+void srv_run_due(struct server *s)
+{
+	struct client *c = s->busy;
+	while (c) {
+		/* Running c's lines may exit others (KILL), taking them off
+		 * this list, but never frees them: c->busy_next stays readable. */
+		struct client *next = c->busy_next;
+		if (c->listing)
+			listing_run(s, c);
+		if (!c->listing && buf_used(&c->recvq) > 0)
+			run_waiting(s, c);
+		settle(s, c);
+		client_reap(s);
+		c = next;
+	}
+}
+
+int srv_wait_ms(const struct server *s, int max_ms)
+{
+	long long wait = max_ms;
+	for (const struct client *c = s->busy; c && wait > 0; c = c->busy_next) {
+		if (c->listing) {
+			if (listing_ready(s, c))
+				wait = 0; /* else it waits for its queue to drain */
+		} else if (buf_used(&c->recvq) > 0) {
+			long long w = pace_wait_ms(s, c);
+			if (w < wait)
+				wait = w;
+		} else if (c->input_eof) {
+			wait = 0;
+		}
+	}
+	return (int)wait;
 }
 
 struct client *srv_next_dirty(struct server *s)
@@ -168,6 +316,7 @@ static void unlink_client(struct server *s, struct client *c)
 			c->dirty_next->dirty_prev = c->dirty_prev;
 		c->on_dirty = false;
 	}
+	busy_del(s, c);
 	if (c->on_reap) {
 		struct client **pp = &s->reap;
 		while (*pp != c)
@@ -180,12 +329,14 @@ static void unlink_client(struct server *s, struct client *c)
 void srv_client_free(struct server *s, struct client *c)
 {
 	if (c->state != CLIENT_DEAD) {
-		client_exit(s, c, "Connection closed");
+		client_exit(s, c, c->input_eof ? c->exit_reason : "Connection closed");
 		client_reap(s);
 	}
 	unlink_client(s, c);
 	frame_reset(&c->framer);
+	buf_clear(&c->recvq);
 	sendq_clear(&c->sendq);
+	listing_free(c);
 	free(c->away);
 	free(c);
 	s->nclients--;
@@ -195,6 +346,7 @@ void srv_set_clock(struct server *s, struct srv_clock now)
 {
 	s->now = now.wall;
 	s->mono = now.mono;
+	s->now_ms = now.mono_ms;
 }
 
 /* Timeouts count on the monotonic clock only: a wall clock stepped back an

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../common/casemap.h"
+#include "listing.h"
 #include "proto.h"
 
 /* Room for one parameter: it can never be longer than a line. */
@@ -228,28 +229,53 @@ static bool on_no_visible_channel(const struct client *u, const struct client *c
 	return true;
 }
 
+/* A step of a listing (listing.h) hands each value of a bucket to one of
+ * these, with the asker. */
+struct listing_ctx {
+	struct server *s;
+	struct client *c;
+	struct names_out *names; /* NAMES: the "*" line being packed */
+};
+
+static void names_of_channel(void *val, void *arg)
+{
+	struct listing_ctx *x = arg;
+	struct channel *ch = val;
+	if (chan_visible(ch, x->c))
+		names_channel(x->s, x->c, ch);
+}
+
+static void names_of_loner(void *val, void *arg)
+{
+	struct listing_ctx *x = arg;
+	struct client *u = val;
+	if (u->state != CLIENT_REGISTERED || !on_no_visible_channel(u, x->c))
+		return;
+	if (u == x->c || !(u->umodes & UMODE_INVISIBLE))
+		names_add(x->names, "", u->nick);
+}
+
 /* RFC 2812 3.2.5: "If no <channel> parameter is given, a list of all
  * channels and their occupants is returned.  At the end of this list, a
  * list of users who are visible but either not on any channel or not on a
- * visible channel are listed as being on `channel' "*"." */
-static void names_all(struct server *s, struct client *c)
+ * visible channel are listed as being on `channel' "*"."  Phase 0 walks
+ * the channels, phase 1 the users (by nick); a batch's "*" nicks go out
+ * at its end, as one or more 353 lines. */
+static bool names_all_step(struct server *s, struct client *c, struct listing *l)
 {
-	struct hmap_iter it = {0};
-	struct channel *ch;
-	while ((ch = hmap_next(&s->chans, &it)))
-		if (chan_visible(ch, c))
-			names_channel(s, c, ch);
-
 	struct names_out o;
-	names_init(&o, s, c, '*', "*");
-	for (struct client *u = s->clients; u; u = u->next) {
-		if (u->state != CLIENT_REGISTERED || !on_no_visible_channel(u, c))
-			continue;
-		if (u == c || !(u->umodes & UMODE_INVISIBLE))
-			names_add(&o, "", u->nick);
+	struct listing_ctx x = {s, c, &o};
+	if (l->phase == 0) {
+		if (!listing_scan(s, c, l, &s->chans, names_of_channel, &x))
+			return false;
+		l->phase = 1;
 	}
+	names_init(&o, s, c, '*', "*");
+	bool done = listing_scan(s, c, l, &s->nicks, names_of_loner, &x);
 	names_flush(&o);
-	end_of_names(s, c, "*");
+	if (done)
+		end_of_names(s, c, "*");
+	return done;
 }
 
 /* RFC 2812 3.2.5/3.2.6 <target>: we are the only server, so a target must
@@ -267,7 +293,7 @@ void h_names(struct server *s, struct client *c, const struct irc_msg *m)
 	if (!target_is_me(s, c, m, 1))
 		return;
 	if (m->nparams == 0 || !m->params[0][0]) {
-		names_all(s, c);
+		listing_start(s, c, names_all_step, "*", false);
 		return;
 	}
 	char list[PARAM_BUF];
@@ -294,28 +320,43 @@ static void list_one(struct server *s, struct client *c, const struct channel *c
 		     ch->topic ? ch->topic : "");
 }
 
+static void list_of_channel(void *val, void *arg)
+{
+	struct listing_ctx *x = arg;
+	struct channel *ch = val;
+	if (chan_visible(ch, x->c))
+		list_one(x->s, x->c, ch);
+}
+
+/* LIST without channels: every channel, a batch at a time. */
+static bool list_all_step(struct server *s, struct client *c, struct listing *l)
+{
+	struct listing_ctx x = {s, c, NULL};
+	if (!listing_scan(s, c, l, &s->chans, list_of_channel, &x))
+		return false;
+	send_numeric(s, c, RPL_LISTEND, ":End of LIST");
+	return true;
+}
+
 /* RFC 2812 3.2.6.  321 is "Obsolete" in RFC 2812 5.1 but every client
- * still expects it, and 323 MUST end the reply even when it is empty. */
+ * still expects it, and 323 MUST end the reply even when it is empty.
+ * Named channels fit in a line, so only the full list is a listing. */
 void h_list(struct server *s, struct client *c, const struct irc_msg *m)
 {
 	if (!target_is_me(s, c, m, 1))
 		return;
 	send_numeric(s, c, RPL_LISTSTART, "Channel :Users  Name");
 	if (m->nparams == 0 || !m->params[0][0]) {
-		struct hmap_iter it = {0};
-		struct channel *ch;
-		while ((ch = hmap_next(&s->chans, &it)))
-			if (chan_visible(ch, c))
-				list_one(s, c, ch);
-	} else {
-		char list[PARAM_BUF];
-		char *p = list, *name;
-		str_copy(list, sizeof list, m->params[0]);
-		while ((name = list_next(&p))) {
-			struct channel *ch = chan_find(s, name);
-			if (ch && chan_visible(ch, c))
-				list_one(s, c, ch);
-		}
+		listing_start(s, c, list_all_step, "", false);
+		return;
+	}
+	char list[PARAM_BUF];
+	char *p = list, *name;
+	str_copy(list, sizeof list, m->params[0]);
+	while ((name = list_next(&p))) {
+		struct channel *ch = chan_find(s, name);
+		if (ch && chan_visible(ch, c))
+			list_one(s, c, ch);
 	}
 	send_numeric(s, c, RPL_LISTEND, ":End of LIST");
 }

@@ -14,6 +14,7 @@
 
 #include "../common/casemap.h"
 #include "dispatch.h"
+#include "listing.h"
 #include "proto.h"
 
 /* The <server info> field of 312 and 364. */
@@ -22,6 +23,10 @@
 /* RFC 2812 2.3: "IRC messages ... SHALL NOT exceed 512 characters in
  * length, counting all characters including the trailing CR-LF." */
 #define LINE_BODY 510
+
+/* WHO <channel> with at most this many members is answered at once: its
+ * reply (~150 bytes a member) is far below a listing's batch. */
+#define WHO_DIRECT_MAX 64
 
 /* ---- helpers ---- */
 
@@ -367,35 +372,91 @@ static bool who_matches(const struct server *s, const char *mask, const struct c
 	       irc_mask_match(mask, s->name);
 }
 
-static void who_mask(struct server *s, struct client *c, const char *mask, bool opers_only)
+/* WHO over every user, or over a big channel's members, is a listing
+ * (listing.h) that walks the users by nick; a step hands each to one of
+ * these. */
+struct who_ctx {
+	struct server *s;
+	struct client *c;
+	const struct listing *l;
+	const struct channel *ch; /* WHO <channel>: the channel */
+	bool inside;              /* the asker is on it */
+	bool everyone;            /* WHO <mask>: the mask matches all */
+};
+
+static void who_of_user(void *val, void *arg)
+{
+	const struct who_ctx *x = arg;
+	const struct client *u = val;
+
+	if (u->state != CLIENT_REGISTERED || !user_visible(x->c, u))
+		return;
+	if (x->l->opers_only && !(u->umodes & UMODE_OPER))
+		return;
+	if (x->everyone || who_matches(x->s, x->l->arg, u))
+		send_whoreply(x->s, x->c, "*", u, NULL);
+}
+
+static bool who_mask_step(struct server *s, struct client *c, struct listing *l)
 {
 	/* "The same result can be achieved by using a <mask> of "0" or any
 	 * wildcard which will end up matching every visible user." */
-	bool everyone = !mask || strcmp(mask, "0") == 0 || strcmp(mask, "*") == 0;
+	struct who_ctx x = {s, c, l, NULL, false,
+			    strcmp(l->arg, "0") == 0 || strcmp(l->arg, "*") == 0};
 
-	for (struct client *u = s->clients; u; u = u->next) {
-		if (u->state != CLIENT_REGISTERED || !user_visible(c, u))
-			continue;
-		if (opers_only && !(u->umodes & UMODE_OPER))
-			continue;
-		if (everyone || who_matches(s, mask, u))
-			send_whoreply(s, c, "*", u, NULL);
+	if (!listing_scan(s, c, l, &s->nicks, who_of_user, &x))
+		return false;
+	send_numeric(s, c, RPL_ENDOFWHO, "%s :End of WHO list", l->arg);
+	return true;
+}
+
+static void who_of_member(void *val, void *arg)
+{
+	const struct who_ctx *x = arg;
+	const struct client *u = val;
+	const struct member *mb =
+		u->state == CLIENT_REGISTERED ? chan_member(x->ch, u) : NULL;
+
+	if (!mb || (x->l->opers_only && !(u->umodes & UMODE_OPER)))
+		return;
+	if (!x->inside && (u->umodes & UMODE_INVISIBLE))
+		return;
+	send_whoreply(x->s, x->c, x->ch->name, u, mb);
+}
+
+/* The channel is looked up by name at every step: it may have emptied
+ * (and gone) since the last one, and then the reply just ends. */
+static bool who_channel_step(struct server *s, struct client *c, struct listing *l)
+{
+	const struct channel *ch = chan_find(s, l->arg);
+
+	if (ch && chan_visible(ch, c)) {
+		struct who_ctx x = {s, c, l, ch, chan_member(ch, c) != NULL, false};
+		if (!listing_scan(s, c, l, &s->nicks, who_of_member, &x))
+			return false;
 	}
+	send_numeric(s, c, RPL_ENDOFWHO, "%s :End of WHO list", l->arg);
+	return true;
 }
 
 /* WHO [ <mask> [ "o" ] ]: "If the "o" parameter is passed only operators
- * are returned according to the <mask> supplied." */
+ * are returned according to the <mask> supplied."  A channel small enough
+ * to answer at once is answered in its own member order; anything else
+ * is a listing. */
 void h_who(struct server *s, struct client *c, const struct irc_msg *m)
 {
-	const char *mask = m->nparams >= 1 && m->params[0][0] ? m->params[0] : NULL;
+	const char *mask = m->nparams >= 1 && m->params[0][0] ? m->params[0] : "*";
 	bool opers_only = m->nparams >= 2 && strcmp(m->params[1], "o") == 0;
-	struct channel *ch = mask && chan_is_name(mask) ? chan_find(s, mask) : NULL;
+	struct channel *ch = chan_is_name(mask) ? chan_find(s, mask) : NULL;
 
-	if (ch)
+	if (!ch) {
+		listing_start(s, c, who_mask_step, mask, opers_only);
+	} else if (ch->nmembers > WHO_DIRECT_MAX) {
+		listing_start(s, c, who_channel_step, mask, opers_only);
+	} else {
 		who_channel(s, c, ch, opers_only);
-	else
-		who_mask(s, c, mask, opers_only);
-	send_numeric(s, c, RPL_ENDOFWHO, "%s :End of WHO list", mask ? mask : "*");
+		send_numeric(s, c, RPL_ENDOFWHO, "%s :End of WHO list", mask);
+	}
 }
 
 /* ---- RFC 2812 3.6.2: WHOIS ---- */

@@ -140,3 +140,29 @@ size_t hmap_max_chain(const struct hmap *m)
 	}
 	return longest;
 }
+
+/* Reverses the bits of v: the scan cursor counts from the top bit down. */
+static size_t reverse_bits(size_t v)
+{
+	size_t r = 0;
+	for (size_t i = 0; i < sizeof v * 8; i++, v >>= 1)
+		r = (r << 1) | (v & 1);
+	return r;
+}
+
+size_t hmap_scan(const struct hmap *m, size_t cursor, void (*fn)(void *val, void *arg),
+		 void *arg)
+{
+	if (m->nslots == 0)
+		return 0;
+	size_t mask = m->nslots - 1;
+	for (struct hmap_entry *e = m->slots[cursor & mask]; e; e = e->next)
+		fn(e->val, arg);
+	/* Add one to the cursor's reversed low bits.  Growing the table by
+	 * doubling splits bucket b into b and b + nslots, and both sort after
+	 * every bucket already visited in this order: so a walk resumed after
+	 * a growth neither repeats a bucket nor skips one.  Setting the bits
+	 * above the mask lets the carry run through them and wrap to 0. */
+	cursor |= ~mask;
+	return reverse_bits(reverse_bits(cursor) + 1);
+}

@@ -46,4 +46,13 @@ struct hmap_iter {
 };
 void *hmap_next(const struct hmap *m, struct hmap_iter *it);
 
+/* A walk that may pause between calls while the map changes, as Redis's
+ * SCAN does: start with cursor 0 and pass back what each call returns,
+ * until it returns 0.  Each call hands fn the values of one bucket.  A
+ * value present for the whole walk is seen exactly once however much the
+ * map grew meanwhile (it never shrinks); one added or removed meanwhile
+ * may or may not be.  fn must not change the map. */
+size_t hmap_scan(const struct hmap *m, size_t cursor, void (*fn)(void *val, void *arg),
+		 void *arg);
+
 #endif

@@ -32,6 +32,18 @@
  * with "ERROR :SendQ exceeded" instead of growing us without bound. */
 #define SENDQ_MAX (1024 * 1024)
 
+/* Received input waiting to run (paced, or behind a long reply) is held
+ * up to RECVQ_MAX; past it the socket is not read (TCP back-pressure).
+ * A client that sends more than EXCESS_FLOOD bytes while it is already
+ * behind will never catch up: "ERROR :Excess Flood". */
+#define RECVQ_MAX (16 * 1024)
+#define EXCESS_FLOOD (64 * 1024)
+
+/* RFC 1459 8.10 pacing as refircd runs it by default (main.c): a burst
+ * of commands at once, then one per interval. */
+#define DEFAULT_FLOOD_INTERVAL_MS 100
+#define DEFAULT_FLOOD_BURST 40
+
 #define DEFAULT_PING_INTERVAL 120 /* idle seconds before we PING */
 #define DEFAULT_PING_TIMEOUT 60   /* seconds to answer it */
 #define REGISTRATION_TIMEOUT 60   /* seconds to finish NICK/USER */

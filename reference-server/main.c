@@ -27,6 +27,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: refircd -p PORT [-P PASSWORD] [-b ADDR] [-n SERVERNAME] [--motd FILE]\n"
 		"               [--oper NAME:PASSWORD]... [--ping-interval S] [--ping-timeout S]\n"
+		"               [--sendq BYTES] [--flood-interval MS] [--flood-burst N]\n"
 		"\n"
 		"  -p, --port PORT        TCP port; 0 picks a free one (required)\n"
 		"  -P, --password PW      connection password clients must send with PASS\n"
@@ -37,10 +38,18 @@ static void usage(FILE *out)
 		"      --oper NAME:PW     operator credentials for OPER (repeatable)\n"
 		"      --ping-interval S  idle seconds before a PING (default %d)\n"
 		"      --ping-timeout S   seconds to answer it before being dropped (default %d)\n"
+		"      --sendq BYTES      send queue cap: a client that reads slower than it is\n"
+		"                         sent to is dropped past it (default %d)\n"
+		"      --flood-interval MS\n"
+		"                         pacing (RFC 1459 8.10): once a client's burst is\n"
+		"                         spent, one command per MS milliseconds; 0 turns\n"
+		"                         pacing off (default %d)\n"
+		"      --flood-burst N    commands a client may send at once (default %d)\n"
 		"\n"
 		"Prints 'refircd: listening on ADDR:PORT' on stderr when ready; SIGINT or\n"
 		"SIGTERM shut it down cleanly.\n",
-		DEFAULT_PING_INTERVAL, DEFAULT_PING_TIMEOUT);
+		DEFAULT_PING_INTERVAL, DEFAULT_PING_TIMEOUT, SENDQ_MAX, DEFAULT_FLOOD_INTERVAL_MS,
+		DEFAULT_FLOOD_BURST);
 }
 
 static int parse_uint(const char *s, unsigned long max, unsigned *out)
@@ -66,6 +75,38 @@ static int parse_oper(const char *arg, struct oper_cred *o)
 	return 0;
 }
 
+/* --sendq, --flood-interval, --flood-burst into cfg; 0, or -1 after
+ * saying what is wrong. */
+static int parse_flow(int opt, const char *arg, struct srv_config *cfg)
+{
+	unsigned v;
+	switch (opt) {
+	case 'q':
+		/* A queue must hold a few whole lines for anything to work. */
+		if (parse_uint(arg, 1UL << 30, &v) != 0 || v < 4 * IRC_LINE_MAX) {
+			fprintf(stderr, "refircd: bad --sendq '%s' (%d to %lu bytes)\n", arg,
+				4 * IRC_LINE_MAX, 1UL << 30);
+			return -1;
+		}
+		cfg->sendq_max = v;
+		return 0;
+	case 'f':
+		if (parse_uint(arg, 60000, &v) != 0) {
+			fprintf(stderr, "refircd: bad --flood-interval '%s' (0-60000 ms)\n", arg);
+			return -1;
+		}
+		cfg->flood_interval_ms = v;
+		return 0;
+	default:
+		if (parse_uint(arg, 10000, &v) != 0 || v == 0) {
+			fprintf(stderr, "refircd: bad --flood-burst '%s' (1-10000)\n", arg);
+			return -1;
+		}
+		cfg->flood_burst = v;
+		return 0;
+	}
+}
+
 /* 10k clients need 10k descriptors; take whatever the hard limit allows. */
 static void raise_fd_limit(void)
 {
@@ -87,11 +128,16 @@ int main(int argc, char **argv)
 		{"oper", required_argument, NULL, 'o'},
 		{"ping-interval", required_argument, NULL, 'i'},
 		{"ping-timeout", required_argument, NULL, 't'},
+		{"sendq", required_argument, NULL, 'q'},
+		{"flood-interval", required_argument, NULL, 'f'},
+		{"flood-burst", required_argument, NULL, 'B'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct oper_cred opers[MAX_OPERS];
-	struct srv_config cfg = {.name = "irc.refircd.test", .opers = opers};
+	struct srv_config cfg = {.name = "irc.refircd.test", .opers = opers,
+				 .flood_interval_ms = DEFAULT_FLOOD_INTERVAL_MS,
+				 .flood_burst = DEFAULT_FLOOD_BURST};
 	const char *addr = "127.0.0.1";
 	unsigned port = 0;
 	bool have_port = false;
@@ -126,6 +172,12 @@ int main(int argc, char **argv)
 					opt == 'i' ? "--ping-interval" : "--ping-timeout", optarg);
 				return 2;
 			}
+			break;
+		case 'q':
+		case 'f':
+		case 'B':
+			if (parse_flow(opt, optarg, &cfg) != 0)
+				return 2;
 			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

@@ -33,7 +33,7 @@
 struct conn {
 	int fd;
 	struct client *client; /* NULL for the listening socket */
-	bool want_write;
+	unsigned watching;     /* EV_READ / EV_WRITE as registered */
 };
 
 struct netloop {
@@ -53,7 +53,8 @@ static struct srv_clock clock_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (struct srv_clock){.wall = time(NULL), .mono = ts.tv_sec};
+	return (struct srv_clock){.wall = time(NULL), .mono = ts.tv_sec,
+				  .mono_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000};
 }
 
 static int set_nonblock(int fd)
@@ -156,6 +157,7 @@ static void accept_one(struct netloop *nl, int fd, const struct sockaddr_storage
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	cn->fd = fd;
+	cn->watching = EV_READ;
 	cn->client = srv_client_new(nl->srv, host, cn);
 	if (!cn->client || ev_add(nl->ev, fd, cn, EV_READ) != 0) {
 		if (cn->client)
@@ -271,15 +273,31 @@ static void accept_some(struct netloop *nl)
 	}
 }
 
-/* One recv.  Returns 0, or -1 after freeing cn. */
-static int conn_read(struct netloop *nl, struct conn *cn)
+/* Reads what the core has room for: when its receive queue is full (the
+ * client is paced, or behind a long reply) the socket is not read, and
+ * TCP holds the client back.  Epoll and poll still report a hang-up then;
+ * with nothing to read it is a lost connection.  Returns 0, or -1 after
+ * freeing cn. */
+static int conn_read(struct netloop *nl, struct conn *cn, unsigned events)
 {
-	ssize_t n = recv(cn->fd, nl->rbuf, sizeof nl->rbuf, 0);
+	size_t room = srv_client_input_room(cn->client);
+	if (room == 0) {
+		if (!(events & EV_ERROR))
+			return 0;
+		conn_lost(nl, cn, "Connection reset by peer");
+		return -1;
+	}
+	ssize_t n = recv(cn->fd, nl->rbuf, room < sizeof nl->rbuf ? room : sizeof nl->rbuf, 0);
 	if (n > 0) {
 		srv_client_input(nl->srv, cn->client, nl->rbuf, (size_t)n);
 	} else if (n == 0) {
-		conn_lost(nl, cn, "Remote host closed the connection");
-		return -1;
+		/* The lines before the EOF may still be waiting to run: then
+		 * the core closes the client once they did. */
+		srv_client_eof(nl->srv, cn->client, "Remote host closed the connection");
+		if (cn->client->closing) {
+			conn_close(nl, cn);
+			return -1;
+		}
 	} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
 		char why[128];
 		snprintf(why, sizeof why, "Read error: %s", strerror(errno));
@@ -290,7 +308,9 @@ static int conn_read(struct netloop *nl, struct conn *cn)
 }
 
 /* Writes what the kernel takes: each call hands it up to IOV_BATCH queued
- * lines at once, straight from the shared lines (no copy into a buffer).
+ * lines at once, straight from the shared lines (no copy into a buffer);
+ * then watches for what is still wanted: writability while output is
+ * left, input while the core takes it.
  * Returns 0, or -1 after freeing cn. */
 static int conn_flush(struct netloop *nl, struct conn *cn)
 {
@@ -312,10 +332,11 @@ static int conn_flush(struct netloop *nl, struct conn *cn)
 		conn_lost(nl, cn, why);
 		return -1;
 	}
-	bool pending = n_iov > 0;
-	if (pending != cn->want_write) {
-		cn->want_write = pending;
-		ev_mod(nl->ev, cn->fd, cn, EV_READ | (pending ? EV_WRITE : 0));
+	unsigned want = (n_iov > 0 ? EV_WRITE : 0) |
+			(srv_client_input_room(cn->client) > 0 ? EV_READ : 0);
+	if (want != cn->watching) {
+		cn->watching = want;
+		ev_mod(nl->ev, cn->fd, cn, want);
 	}
 	return 0;
 }
@@ -344,7 +365,7 @@ static void handle_event(struct netloop *nl, const struct ev_event *e)
 		return; /* drain_dirty closes it */
 	/* Errors surface as a failed recv.  Both directions are served on one
 	 * readiness: a client that keeps sending must still get its backlog. */
-	if ((e->events & (EV_READ | EV_ERROR)) && conn_read(nl, cn) != 0)
+	if ((e->events & (EV_READ | EV_ERROR)) && conn_read(nl, cn, e->events) != 0)
 		return; /* cn is gone */
 	if ((e->events & EV_WRITE) && !cn->client->closing)
 		conn_flush(nl, cn);
@@ -367,14 +388,17 @@ int netloop_turn(struct netloop *nl, int timeout_ms, char *err, size_t errsz)
 		nl->last_tick = now.mono;
 		srv_tick(nl->srv, now);
 	}
+	srv_run_due(nl->srv);
 	drain_dirty(nl);
 	return 0;
 }
 
 int netloop_run(struct netloop *nl, volatile sig_atomic_t *stop, char *err, size_t errsz)
 {
+	/* Wake at least once a second for srv_tick, sooner when paced lines
+	 * or a long reply can go on. */
 	while (!*stop)
-		if (netloop_turn(nl, 1000, err, errsz) != 0)
+		if (netloop_turn(nl, srv_wait_ms(nl->srv, 1000), err, errsz) != 0)
 			return -1;
 	return 0;
 }

@@ -14,6 +14,15 @@
  *       c->closing: srv_client_free(s,c)
  *   srv_set_clock(s, now);                each loop turn: the time handlers see
  *   srv_tick(s, now);                     once a second: PINGs, timeouts
+ *   srv_run_due(s);                       each loop turn: paced lines whose
+ *                                         time came, long replies whose
+ *                                         asker's queue drained; srv_wait_ms
+ *                                         says when the next such work is due
+ *
+ * Received bytes wait in c->recvq while they may not run yet (pace.c, or
+ * a long reply in progress); the I/O layer reads at most
+ * srv_client_input_room(c) bytes, so a full queue stops reading (TCP
+ * back-pressure) instead of dropping anything.
  *
  * The core never frees a client: it marks it closing and the I/O layer frees
  * it, so no handler can be left holding a freed pointer. */
@@ -88,11 +97,14 @@ enum client_state {
 	CLIENT_DEAD, /* has quit; waiting for the I/O layer to flush and free */
 };
 
+struct listing; /* listing.h: a long reply produced as the queue drains */
+
 struct client {
 	struct client *next, *prev;             /* all clients */
 	struct client *dirty_next, *dirty_prev; /* has output or is closing */
 	struct client *reap_next;               /* killed, exit pending */
-	bool on_dirty, on_reap;
+	struct client *busy_next, *busy_prev;   /* has deferred work (srv_run_due) */
+	bool on_dirty, on_reap, on_busy;
 
 	void *io;    /* the I/O layer's handle; the core never reads it */
 	unsigned id; /* unique for the server's life */
@@ -115,6 +127,11 @@ struct client {
 
 	struct framer framer;
 	struct sendq sendq;     /* written through srv_client_output/_sent */
+	struct buf recvq;       /* received, not yet run (RECVQ_MAX) */
+	struct listing *listing; /* NULL, or the long reply in progress */
+	bool input_eof;         /* the peer closed; lines in recvq still run */
+	long long msg_timer;    /* RFC 1459 8.10 message timer, ms (pace.c) */
+	size_t flood_bytes;     /* received while behind (EXCESS_FLOOD) */
 
 	time_t signon;          /* wall clock: the signon time WHOIS shows */
 	time_t connected;       /* monotonic: registration timeout, STATS l age */
@@ -154,6 +171,9 @@ struct srv_config {
 	                           and channel maps; NULL: random from
 	                           getrandom(2), as a real server must use.  Tests
 	                           and fuzzers pass a fixed one to repeat runs */
+	unsigned flood_interval_ms; /* pace.c: ms each command costs once the
+	                           burst is spent; 0: no pacing */
+	unsigned flood_burst;   /* commands a client may send at once; 0: 1 */
 };
 
 struct server {
@@ -162,6 +182,7 @@ struct server {
 	char **motd;            /* lines, NULL-terminated; NULL if none */
 	time_t now;             /* wall clock, for what users see (dates, TIME) */
 	time_t mono;            /* monotonic clock, for every interval */
+	long long now_ms;       /* the same in ms, for pacing (pace.c) */
 	time_t started;         /* wall clock: INFO's "Started" */
 	time_t started_mono;    /* for STATS u uptime */
 	char created_str[64];
@@ -169,6 +190,7 @@ struct server {
 	struct client *clients; /* every client */
 	struct client *dirty;   /* I/O work pending */
 	struct client *reap;    /* killed during dispatch, exit pending */
+	struct client *busy;    /* lines waiting or a listing in progress */
 	struct hmap nicks;      /* folded nick -> client (registered or not) */
 	struct hmap chans;      /* folded name -> channel */
 	unsigned next_id;
@@ -199,6 +221,7 @@ struct server {
 struct srv_clock {
 	time_t wall;
 	time_t mono;
+	long long mono_ms; /* mono in milliseconds, for pacing (pace.c) */
 };
 
 /* Life cycle.  srv_init copies cfg's scalars; strings must outlive s.
@@ -221,5 +244,10 @@ void srv_client_sent(struct server *s, struct client *c, size_t n);
 void srv_client_free(struct server *s, struct client *c);
 void srv_set_clock(struct server *s, struct srv_clock now);
 void srv_tick(struct server *s, struct srv_clock now);
+void srv_run_due(struct server *s);
+/* Milliseconds until srv_run_due has work (0: now), at most max_ms. */
+int srv_wait_ms(const struct server *s, int max_ms);
+/* How many more received bytes c may take now; 0: stop reading it. */
+size_t srv_client_input_room(const struct client *c);
 
 #endif

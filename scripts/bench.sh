@@ -186,7 +186,7 @@ fanout_figures() {
 	echo "ircspec bench, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $ncases, -j $jobs"
 	echo
 	echo "Whole suite (wall clock, including spawning the server):"
-	timed_run refircd --spawn './bin/refircd -p {port} --oper ircspec:operpass' \
+	timed_run refircd --spawn './bin/refircd -p {port} --oper ircspec:operpass --flood-interval 0' \
 		--oper ircspec:operpass
 	if [ -x targets/install.sh ] && targets/install.sh ngircd >/dev/null 2>&1; then
 		timed_run ngircd --spawn 'targets/ngircd.sh {port}' --password secret \

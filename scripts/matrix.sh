@@ -9,7 +9,7 @@ servers=(refircd ngircd inspircd hybrid)
 ran=()
 for srv in "${servers[@]}"; do
 	if [ "$srv" = refircd ]; then
-		spawn='./bin/refircd -p {port} -P secret --motd targets/motd.txt --oper ircspec:operpass'
+		spawn='./bin/refircd -p {port} -P secret --motd targets/motd.txt --oper ircspec:operpass --flood-interval 0'
 	else
 		if ! targets/install.sh "$srv" >/dev/null 2>&1; then
 			echo "matrix: $srv could not be installed (targets/install.sh $srv): skipped" >&2

@@ -1,7 +1,8 @@
 """Fixtures shared by the socket tests.
 
 server        one bin/refircd-asan (or $REFIRCD_BINARY) per test module, with
-              a MOTD file and --oper oper:operpass; at module end it gets
+              a MOTD file and --oper oper:operpass (and the module's
+              SERVER_EXTRA arguments, if it has any); at module end it gets
               SIGTERM and the module fails unless it exits 0 without a
               sanitizer report.
 spawn_server  factory for a private server with other flags (password, bind,
@@ -38,9 +39,10 @@ MODULE_BINARY = os.environ.get("REFIRCD_BINARY", "refircd-asan")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(request, tmp_path_factory):
     _need(MODULE_BINARY)
-    srv = irc.Server(tmp_path_factory.mktemp("srv"), MODULE_BINARY).start()
+    extra = getattr(request.module, "SERVER_EXTRA", ())
+    srv = irc.Server(tmp_path_factory.mktemp("srv"), MODULE_BINARY, extra=extra).start()
     yield srv
     srv.stop_and_check()
 

@@ -29,6 +29,10 @@ TIMEOUT = float(os.environ.get("IRCTEST_TIMEOUT", "5"))
 SERVER_NAME = "irc.refircd.test"
 OPER_NAME, OPER_PASS = "oper", "operpass"
 MOTD_LINES = ["Welcome to the refircd test server.", "Second line of the MOTD."]
+# refircd paces each client's commands (--flood-interval, RFC 1459 8.10):
+# a burst of 40, then 10 a second.  Tests that push thousands of commands
+# through one client on purpose pass this to turn pacing off.
+RAW_SPEED = ("--flood-interval", "0")
 
 # Text that means a sanitizer fired, whatever the exit code was.
 SANITIZER_MARKERS = (

@@ -5,14 +5,14 @@ and a slow reader whose output must wait for EV_WRITE."""
 
 import pytest
 
-from irc import uniq, uniq_chan
+from irc import RAW_SPEED, uniq, uniq_chan
 
 BACKENDS = {"refircd-asan": "epoll", "refircd-poll": "poll"}
 
 
 @pytest.fixture(params=sorted(BACKENDS))
 def backend(request, spawn_server):
-    srv = spawn_server(request.param)
+    srv = spawn_server(request.param, extra=RAW_SPEED)  # the slow reader's 1,500 lines
     return srv
 
 

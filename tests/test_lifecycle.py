@@ -27,6 +27,9 @@ def run_refircd(*args):
     (["-p", "0", "--oper", "nopassword"], "oper"),
     (["-p", "0", "--ping-interval", "0"], "ping-interval"),
     (["-p", "0", "-b", "not-an-address"], "not-an-address"),
+    (["-p", "0", "--sendq", "100"], "sendq"),         # too small to hold a line
+    (["-p", "0", "--flood-interval", "-1"], "flood-interval"),
+    (["-p", "0", "--flood-burst", "0"], "flood-burst"),
     (["-p", "0", "--no-such-option"], "usage"),
 ])
 def test_bad_arguments_refused(args, needle):

@@ -2,7 +2,11 @@
 with a partial line or unsent output pending.  Peers must see QUIT and
 the server must keep serving."""
 
-from irc import uniq, uniq_chan
+from irc import RAW_SPEED, uniq, uniq_chan
+
+# Tests queue hundreds of lines for a reader at raw speed; pacing is
+# test_flood.py's.
+SERVER_EXTRA = RAW_SPEED
 
 
 def channel_pair(user):

@@ -3,7 +3,11 @@ lines, over-long lines (417), NUL bytes and garbage."""
 
 import random
 
-from irc import uniq, uniq_chan
+from irc import RAW_SPEED, uniq, uniq_chan
+
+# 64 KB of garbage and 300 random lines from one client at raw speed;
+# pacing is test_flood.py's.
+SERVER_EXTRA = RAW_SPEED
 
 
 def test_registration_one_byte_per_send(connect):

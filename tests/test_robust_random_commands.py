@@ -16,7 +16,10 @@ import re
 
 import pytest
 
-from irc import uniq, uniq_chan
+from irc import RAW_SPEED, uniq, uniq_chan
+
+# 4,000 commands a seed from five clients, at raw speed: not a flood test.
+SERVER_EXTRA = RAW_SPEED
 
 COMMANDS = ["JOIN", "PART", "MODE", "TOPIC", "NAMES", "LIST", "INVITE", "KICK",
             "PRIVMSG", "NOTICE", "AWAY", "WHO", "WHOIS", "WHOWAS", "USERHOST", "ISON",

@@ -6,7 +6,11 @@ the QUIT."""
 
 import time
 
-from irc import uniq, uniq_chan
+from irc import RAW_SPEED, uniq, uniq_chan
+
+# The flooder must outrun the stopped reader: no pacing (test_flood.py has
+# the paced case).
+SERVER_EXTRA = RAW_SPEED
 
 SENDQ_MAX = 1024 * 1024
 LINE_TEXT = "f" * 420

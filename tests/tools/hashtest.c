@@ -125,7 +125,7 @@ static void test_colliding_nicks(void)
 	struct srv_config cfg = {.name = "hash.refircd.test", .hash_key = key};
 	struct server s;
 	char err[256];
-	if (srv_init(&s, &cfg, (struct srv_clock){1700000000, 1000}, err, sizeof err) != 0) {
+	if (srv_init(&s, &cfg, (struct srv_clock){.wall = 1700000000, .mono = 1000}, err, sizeof err) != 0) {
 		CHECK(0, "srv_init: %s", err);
 		return;
 	}

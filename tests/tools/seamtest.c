@@ -36,6 +36,7 @@ static time_t now = 1700000000; /* the wall clock */
 static time_t mono = 5000;        /* the monotonic one */
 static struct fake fakes[MAX_FAKES];
 static int nfakes;
+static struct fake *stalled; /* a reader that reads nothing: drain() skips it */
 static const char *current_step = "start";
 static int checks;
 
@@ -182,13 +183,15 @@ static void take_output(struct fake *f, struct client *c)
 
 /* What netloop.c does after each event: write out every dirty client's
  * queue; free the ones that are closing. */
-static void drain(void)
+static void drain_dirty(void)
 {
 	struct client *c;
 	while ((c = srv_next_dirty(&S)) != NULL) {
 		struct fake *f = fake_of(c);
 		CHECK(f != NULL, NULL, "srv_next_dirty returned a client we do not know (%p)",
 		      (void *)c);
+		if (f == stalled && !c->closing)
+			continue; /* its queue stays; netloop.c waits for EV_WRITE */
 		size_t before = f->out_len;
 		take_output(f, c);
 		check_new_lines(f, before);
@@ -198,6 +201,16 @@ static void drain(void)
 			f->closed = true;
 		}
 	}
+}
+
+/* ... and, as it does each loop turn, run what waited for the queues to
+ * drain (a long reply's next batch) until nothing is left to write. */
+static void drain(void)
+{
+	do {
+		drain_dirty();
+		srv_run_due(&S);
+	} while (S.dirty);
 }
 
 static struct fake *fake_new(const char *name, const char *host)
@@ -701,6 +714,100 @@ static void test_sendq_cap(struct fake *b)
 	      m->params[0]);
 }
 
+/* Reads f's 322 lines up to 323, counting each channel "#lc<i>" into
+ * seen[i] (any other into *other); true when 323 came. */
+static bool count_listed(struct fake *f, unsigned *seen, unsigned n, unsigned *other)
+{
+	struct irc_msg m;
+	char raw[600];
+	bool ended = false;
+	while (!ended && next_msg(f, &m, raw, sizeof raw)) {
+		if (strcmp(m.command, "323") == 0) {
+			ended = true;
+		} else if (strcmp(m.command, "322") == 0) {
+			unsigned i;
+			char tail;
+			if (sscanf(m.params[1], "#lc%u%c", &i, &tail) == 1 && i < n)
+				seen[i]++;
+			else
+				(*other)++;
+		}
+	}
+	return ended;
+}
+
+/* How many lines queued for c (not yet written) carry numeric num
+ * (":server NNN ..."). */
+static unsigned queued_numerics(const struct client *c, const char *num)
+{
+	static struct iovec iov[4096];
+	int n = srv_client_output(c, iov, 4096);
+	size_t head = 1 + strlen(SERVER_NAME) + 1;
+	unsigned found = 0;
+	CHECK(n < 4096, NULL, "more queued than this test counts");
+	for (int i = 0; i < n; i++)
+		if (iov[i].iov_len > head + 3 && memcmp((char *)iov[i].iov_base + head, num, 3) == 0)
+			found++;
+	return found;
+}
+
+static void test_listing_cursor(void)
+{
+	step("LIST paused mid-way while channels come and go lists each one that stayed once");
+	/* 400 channels with 200-byte topics: ~110 KB of 322 lines, more than
+	 * three batches of listing.c.  The asker stalls after the first. */
+	enum { OLD = 400, NEW = 400, PER = 50 };
+	static unsigned seen[OLD + NEW];
+	struct fake *mk[(OLD + NEW) / PER];
+	char line[400], topic[201];
+	memset(topic, 't', 200);
+	topic[200] = '\0';
+	for (unsigned i = 0; i < OLD + NEW; i++) {
+		if (i % PER == 0) {
+			char nick[16];
+			snprintf(nick, sizeof nick, "lmk%u", i / PER);
+			mk[i / PER] = fake_new(nick, "10.0.1.1");
+			do_register(mk[i / PER], nick);
+		}
+		if (i == OLD) {
+			/* The asker starts its LIST when the first 400 exist. */
+			struct fake *a = fake_new("lasker", "10.0.1.2");
+			do_register(a, "lasker");
+			skip_all(a);
+			stalled = a;
+			feed(a, "LIST\r\nPING :after\r\n");
+			/* Its queue holds the first batch (netloop.c would wait for
+			 * EV_WRITE): part of the list, and not its end. */
+			unsigned first = queued_numerics(a->c, "322");
+			CHECK(first > 0 && first < OLD / 2, a, "first batch listed %u", first);
+			CHECK_EQ_INT(queued_numerics(a->c, "323"), 0, a);
+			/* While it waits: the first two makers' channels go... */
+			feed(mk[0], "JOIN 0\r\n");
+			feed(mk[1], "JOIN 0\r\n");
+		}
+		snprintf(line, sizeof line, "JOIN #lc%u\r\nTOPIC #lc%u :%s\r\n", i, i, topic);
+		feed(mk[i / PER], line);
+		skip_all(mk[i / PER]);
+	}
+	/* ... and 400 more came: the map grew from 1024 to 2048 slots.  Now
+	 * the asker reads again. */
+	struct fake *a = stalled;
+	stalled = NULL;
+	take_output(a, a->c); /* EV_WRITE came */
+	drain();
+	unsigned other = 0;
+	CHECK(count_listed(a, seen, OLD + NEW, &other), a, "LIST never ended");
+	expect(a, SERVER_NAME, "PONG * after"); /* what waited ran after it */
+	CHECK(other < 5, a, "%u other channels listed (earlier steps left a few)", other);
+	for (unsigned k = 0; k < OLD + NEW; k++) {
+		CHECK(seen[k] <= 1, a, "#lc%u listed %u times", k, seen[k]);
+		CHECK(k < 2 * PER || k >= OLD || seen[k] == 1, a, "#lc%u, there all along, missed", k);
+	}
+	feed(a, "QUIT\r\n");
+	for (unsigned k = 0; k < (OLD + NEW) / PER; k++)
+		feed(mk[k], "QUIT\r\n");
+}
+
 static void test_whowas_ring(void)
 {
 	step("WHOWAS remembers the last WHOWAS_SIZE (256) departures across its growth");
@@ -780,6 +887,7 @@ int main(void)
 	test_timers(a, b, c);
 	test_clock_step(b);
 	test_whowas_ring();
+	test_listing_cursor();
 
 	step("srv_destroy frees what is left (LeakSanitizer checks at exit)");
 	srv_destroy(&S);
