@@ -205,7 +205,7 @@ int main(void)
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	struct srv_config cfg = {.name = "loop.refircd.test"};
 	char err[256];
-	if (srv_init(&S, &cfg, (struct srv_clock){time(NULL), mono.tv_sec}, err, sizeof err) != 0)
+	if (srv_init(&S, &cfg, (struct srv_clock){.wall = time(NULL), .mono = mono.tv_sec}, err, sizeof err) != 0)
 		die("srv_init: %s", err);
 	unsigned port = 0;
 	NL = netloop_new(&S, "127.0.0.1", 0, &port, err, sizeof err);
