@@ -84,7 +84,8 @@ def suite(server_cmd, out_json, jobs, timeout_ms, select=None, extra_env=None):
 
 def server_cmd(binary, mutant=None):
     pre = f"env IRCSPEC_MUTANT={mutant} " if mutant else ""
-    return f"{pre}{binary} -p {{port}} --oper {OPER}"
+    # Flood control lifted, as for `make run`: robustness cases send bursts.
+    return f"{pre}{binary} -p {{port}} --oper {OPER} --flood-interval 0"
 
 
 def main():
