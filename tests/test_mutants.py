@@ -189,7 +189,7 @@ def test_report_lists_survivors_sample_and_equivalents():
             "sample": {"seed": 3, "max": 3, "size": 3, "of": 5, "sampled": True},
             "settings": {"par": 2, "jobs": 8, "timeout_ms": 1000, "budget_s": 10},
             "build_s": 1, "run_s": 2, "per_mutant_s": 1, "total_s": 3, "clean_cases": 9,
-            "equivalent_listed": 1}
+            "equivalent_listed": 2, "equivalent_stale": ["gone.c|f|constant|1|1 + 1|0"]}
     mk = dict(file="reference-server/x.c", func="f", op="relational", orig="a < b",
               mutated="a <= b", why="")
     res = [dict(mk, id=1, line=10, status=V.SURVIVED),
@@ -201,3 +201,6 @@ def test_report_lists_survivors_sample_and_equivalents():
     assert "| 1 | reference-server/x.c:10 | f | relational | `a < b` | `a <= b` |" in md
     assert "reference-server/x.c:11" not in md  # killed mutants are not listed
     assert "never read" in md
+    # an equivalent entry whose site is gone is named, not silently ignored
+    assert "1 entries of scripts/mutants/equivalent.txt match no site" in md
+    assert "gone.c|f|constant" in md.replace("\\|", "|")

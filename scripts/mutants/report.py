@@ -88,6 +88,11 @@ def markdown(doc):
                          f"{_md_code(r['orig'])} | {_md_code(r['mutated'])} | {r['why']} |")
     else:
         lines.append("None of the mutants run is listed as equivalent.")
+    stale = m.get("equivalent_stale", [])
+    if stale:
+        lines += ["", f"**{len(stale)} entries of scripts/mutants/equivalent.txt match no "
+                  "site** (the code changed): judge them again and update their keys.", ""]
+        lines += [f"- {_md_code(k)}" for k in stale]
     if m["dropped_list"]:
         lines += ["", f"## Dropped: schema did not compile ({m['dropped']})", ""]
         for d in m["dropped_list"]:

@@ -182,6 +182,8 @@ def main():
         "per_mutant_s": round(sum(r["seconds"] for r in ran) / len(ran), 2) if ran else 0,
         "total_s": round(time.time() - t0, 1), "clean_cases": len(base),
         "equivalent_listed": len(equiv),
+        # entries whose site is gone or changed text: to be re-judged
+        "equivalent_stale": sorted(set(equiv) - {s.key for s in kept}),
     }
     os.makedirs(outdir, exist_ok=True)
     doc = report.build(meta, results)
