@@ -184,3 +184,28 @@ def fake_server():
     yield make
     for srv in started:
         srv.stop()
+
+
+# A case the fake server started with crash_on="PRIVMSG crash" dies on
+# (the spawn tests); {pause} is an optional pause step before the expect.
+CRASH_CASE = """\
+id: fx-crash-trigger
+title: A PRIVMSG the crashing fake server dies on
+spec: rfc2812:3.3.1
+level: MUST
+tags: crash
+clients: a
+
+a: register
+a: send PRIVMSG crash :now
+{pause}a: expect 401 {{nick:a}} crash *
+"""
+
+
+def crash_cases(tmp_path, pause_ms):
+    """A folder holding CRASH_CASE, with a pause of pause_ms (0: none)."""
+    d = tmp_path / "crash"
+    d.mkdir()
+    pause = f"a: pause {pause_ms}\n" if pause_ms else ""
+    (d / "crash-trigger.case").write_text(CRASH_CASE.format(pause=pause))
+    return d

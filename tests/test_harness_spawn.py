@@ -13,20 +13,8 @@ import time
 import pytest
 
 from fakeserver import FakeServer
-from harness_run import FIXTURE, FIXTURE_IDS, check_sanitizers, finish, ircspec, pid_gone, start
-
-CRASH_CASE = """\
-id: fx-crash-trigger
-title: A PRIVMSG the crashing fake server dies on
-spec: rfc2812:3.3.1
-level: MUST
-tags: crash
-clients: a
-
-a: register
-a: send PRIVMSG crash :now
-{pause}a: expect 401 {{nick:a}} crash *
-"""
+from harness_run import (FIXTURE, FIXTURE_IDS, check_sanitizers, crash_cases, finish, ircspec,
+                         pid_gone, start)
 
 
 def announced(path):
@@ -34,14 +22,6 @@ def announced(path):
     if not path.exists():
         return []
     return [int(line.split()[0]) for line in path.read_text().splitlines()]
-
-
-def crash_cases(tmp_path, pause_ms):
-    d = tmp_path / "crash"
-    d.mkdir()
-    pause = f"a: pause {pause_ms}\n" if pause_ms else ""
-    (d / "crash-trigger.case").write_text(CRASH_CASE.format(pause=pause))
-    return d
 
 
 def test_spawn_starts_and_stops_the_server(tmp_path):

@@ -8,21 +8,7 @@ import os
 import stat
 
 from fakeserver import FakeServer
-from harness_run import FIXTURE, FIXTURE_IDS, ircspec
-
-CRASH_CASE = """\
-id: fx-crash-trigger
-title: A PRIVMSG the crashing fake server dies on
-spec: rfc2812:3.3.1
-level: MUST
-tags: crash
-clients: a
-
-a: register
-a: send PRIVMSG crash :now
-a: pause 300
-a: expect 401 {nick:a} crash *
-"""
+from harness_run import FIXTURE, FIXTURE_IDS, crash_cases, ircspec
 
 
 def once_only_command(tmp_path):
@@ -40,9 +26,7 @@ def once_only_command(tmp_path):
 
 
 def test_failed_restart_stops_the_run(tmp_path):
-    d = tmp_path / "crash"
-    d.mkdir()
-    (d / "crash-trigger.case").write_text(CRASH_CASE)
+    d = crash_cases(tmp_path, 300)
     cmd = once_only_command(tmp_path)
     junit = tmp_path / "r.xml"
     run = ircspec(tmp_path, "--spawn", cmd, "-j", "1", "--timeout", "2000",
