@@ -60,6 +60,8 @@ static const struct command commands[] = {
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
+_Static_assert(NCOMMANDS <= sizeof ((struct server *)0)->cmd_stats / sizeof(struct cmd_stat),
+	       "every command needs a STATS m slot in struct server");
 
 static int cmp_command(const void *key, const void *elem)
 {
@@ -79,8 +81,10 @@ void dispatch(struct server *s, struct client *c, const struct irc_msg *m)
 		return;
 	}
 	size_t slot = (size_t)(cmd - commands);
-	if (slot < sizeof s->cmd_count / sizeof s->cmd_count[0])
-		s->cmd_count[slot]++;
+	if (slot < sizeof s->cmd_stats / sizeof s->cmd_stats[0]) {
+		s->cmd_stats[slot].name = cmd->name;
+		s->cmd_stats[slot].count++;
+	}
 	if (!(cmd->flags & (registered ? REG : PRE_REG))) {
 		if (!registered)
 			send_numeric(s, c, ERR_NOTREGISTERED, ":You have not registered");
@@ -93,11 +97,4 @@ void dispatch(struct server *s, struct client *c, const struct irc_msg *m)
 		return;
 	}
 	cmd->fn(s, c, m);
-}
-
-size_t dispatch_command_count(void) { return NCOMMANDS; }
-
-const char *dispatch_command_name(size_t slot)
-{
-	return slot < NCOMMANDS ? commands[slot].name : NULL;
 }

@@ -8,8 +8,5 @@
 #include "server.h"
 
 void dispatch(struct server *s, struct client *c, const struct irc_msg *m);
-/* For STATS m: the table's size and the name at each slot. */
-size_t dispatch_command_count(void);
-const char *dispatch_command_name(size_t slot);
 
 #endif

@@ -13,7 +13,6 @@
 #include <time.h>
 
 #include "../common/casemap.h"
-#include "dispatch.h"
 #include "listing.h"
 #include "proto.h"
 
@@ -215,13 +214,12 @@ static void stats_links(struct server *s, struct client *c)
  * bytes are not counted and there are no remote servers: both 0. */
 static void stats_commands(struct server *s, struct client *c)
 {
-	size_t n = dispatch_command_count();
-	size_t slots = sizeof s->cmd_count / sizeof s->cmd_count[0];
+	size_t slots = sizeof s->cmd_stats / sizeof s->cmd_stats[0];
 
-	for (size_t i = 0; i < n && i < slots; i++)
-		if (s->cmd_count[i] > 0)
+	for (size_t i = 0; i < slots; i++)
+		if (s->cmd_stats[i].name)
 			send_numeric(s, c, RPL_STATSCOMMANDS, "%s %lu 0 0",
-				     dispatch_command_name(i), s->cmd_count[i]);
+				     s->cmd_stats[i].name, s->cmd_stats[i].count);
 }
 
 /* STATS o: 243 "O <hostmask> * <name>".  Our operators may OPER from any

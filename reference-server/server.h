@@ -211,7 +211,13 @@ struct server {
 	unsigned whowas_cap;  /* entries allocated; WHOWAS_SIZE once it wraps */
 	unsigned whowas_next; /* departures so far */
 
-	unsigned long cmd_count[64]; /* STATS m, indexed by command table slot */
+	/* STATS m, indexed by command table slot: dispatch fills in the name
+	 * with the first use, so STATS reads data and never calls back into
+	 * the dispatcher that called it. */
+	struct cmd_stat {
+		const char *name; /* the table's static string, or NULL if unused */
+		unsigned long count;
+	} cmd_stats[64];
 };
 
 /* The two clocks the I/O layer hands in, in seconds.  wall is what users
