@@ -1,4 +1,4 @@
-"""refircd's modules call one way (issue 9, item 17): who calls whom is read
+"""refircd's and ircspec's modules call one way (issue 9, item 17): who calls whom is read
 from the compiled objects (`nm`: what each .o defines and what it needs),
 and no cycle of calls may pass through any module.  Two loops there were:
 send.c killed a client whose queue overflowed (client_kill) while client.c
@@ -13,15 +13,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OBJS = ROOT / "build" / "obj" / "plain" / "reference-server"
+OBJ_ROOT = ROOT / "build" / "obj" / "plain"
 
 
-def call_graph():
+def call_graph(folder="reference-server"):
+    objs_dir = OBJ_ROOT / folder
     if shutil.which("nm") is None:
         pytest.fail("nm (binutils) is missing")
-    objs = sorted(OBJS.glob("*.o"))
+    objs = sorted(objs_dir.glob("*.o"))
     if not objs:
-        pytest.fail(f"no objects in {OBJS}: run `make all` first")
+        pytest.fail(f"no objects in {objs_dir}: run `make all` first")
     defined, needed = {}, {}
     for o in objs:
         out = subprocess.run(["nm", str(o)], capture_output=True, text=True, check=True).stdout
@@ -54,6 +55,17 @@ def cycle_through(graph, start):
 def test_modules_call_one_way():
     graph = call_graph()
     for module in ("send", "client", "pending", "dispatch", "h_query"):
+        assert module in graph, f"{module}.o not built"
+    for module in sorted(graph):
+        loop = cycle_through(graph, module)
+        assert loop is None, "calls go round in a loop: " + " -> ".join(f"{m}.c" for m in loop)
+
+
+def test_harness_modules_call_one_way():
+    """ircspec too (issue 9, item 17): session.c used to reach back into
+    runner.c for the clock, the run environment and the liveness probe."""
+    graph = call_graph("harness")
+    for module in ("runner", "session", "probe", "clock"):
         assert module in graph, f"{module}.o not built"
     for module in sorted(graph):
         loop = cycle_through(graph, module)
