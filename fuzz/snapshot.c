@@ -80,10 +80,9 @@ void fz_snapshot_restore(struct fz *dst, const struct fz_snapshot *snap)
 		else
 			dst->s.clients = c;
 		tail = c;
-		c->dirty_next = c->dirty_prev = NULL;
+		c->dirty = c->busy = (struct client_link){0};
 		c->reap_next = NULL;
-		c->busy_next = c->busy_prev = NULL;
-		c->on_dirty = c->on_reap = c->on_busy = false;
+		c->on_reap = false;
 		memset(&c->sendq, 0, sizeof c->sendq); /* empty; storage is per copy */
 		memset(&c->recvq, 0, sizeof c->recvq);
 		c->framer.part = NULL;

@@ -1,6 +1,7 @@
 /* core.c - the server object and the I/O seam: clients come and go here,
  * received bytes are framed, parsed and dispatched, and timers run. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,28 +152,12 @@ static bool has_deferred(const struct client *c)
 
 static void busy_add(struct server *s, struct client *c)
 {
-	if (c->on_busy)
-		return;
-	c->on_busy = true;
-	c->busy_prev = NULL;
-	c->busy_next = s->busy;
-	if (s->busy)
-		s->busy->busy_prev = c;
-	s->busy = c;
+	client_list_push(&s->busy, c, offsetof(struct client, busy));
 }
 
 static void busy_del(struct server *s, struct client *c)
 {
-	if (!c->on_busy)
-		return;
-	if (c->busy_prev)
-		c->busy_prev->busy_next = c->busy_next;
-	else
-		s->busy = c->busy_next;
-	if (c->busy_next)
-		c->busy_next->busy_prev = c->busy_prev;
-	c->busy_next = c->busy_prev = NULL;
-	c->on_busy = false;
+	client_list_remove(&s->busy, c, offsetof(struct client, busy));
 }
 
 /* After c's lines ran: an EOF waits for the lines before it, then exits. */
@@ -245,8 +230,8 @@ void srv_run_due(struct server *s)
 	struct client *c = s->busy;
 	while (c) {
 		/* Running c's lines may exit others (KILL), taking them off
-		 * this list, but never frees them: c->busy_next stays readable. */
-		struct client *next = c->busy_next;
+		 * this list, but never frees them: c->busy.next stays readable. */
+		struct client *next = c->busy.next;
 		if (c->listing)
 			listing_run(s, c);
 		if (!c->listing && buf_used(&c->recvq) > 0)
@@ -260,7 +245,7 @@ void srv_run_due(struct server *s)
 int srv_wait_ms(const struct server *s, int max_ms)
 {
 	long long wait = max_ms;
-	for (const struct client *c = s->busy; c && wait > 0; c = c->busy_next) {
+	for (const struct client *c = s->busy; c && wait > 0; c = c->busy.next) {
 		if (c->listing) {
 			if (listing_ready(s, c))
 				wait = 0; /* else it waits for its queue to drain */
@@ -278,13 +263,8 @@ int srv_wait_ms(const struct server *s, int max_ms)
 struct client *srv_next_dirty(struct server *s)
 {
 	struct client *c = s->dirty;
-	if (!c)
-		return NULL;
-	s->dirty = c->dirty_next;
-	if (s->dirty)
-		s->dirty->dirty_prev = NULL;
-	c->dirty_next = c->dirty_prev = NULL;
-	c->on_dirty = false;
+	if (c)
+		client_list_remove(&s->dirty, c, offsetof(struct client, dirty));
 	return c;
 }
 
@@ -307,15 +287,7 @@ static void unlink_client(struct server *s, struct client *c)
 		s->clients = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
-	if (c->on_dirty) {
-		if (c->dirty_prev)
-			c->dirty_prev->dirty_next = c->dirty_next;
-		else
-			s->dirty = c->dirty_next;
-		if (c->dirty_next)
-			c->dirty_next->dirty_prev = c->dirty_prev;
-		c->on_dirty = false;
-	}
+	client_list_remove(&s->dirty, c, offsetof(struct client, dirty));
 	busy_del(s, c);
 	if (c->on_reap) {
 		struct client **pp = &s->reap;

@@ -99,12 +99,19 @@ enum client_state {
 
 struct listing; /* listing.h: a long reply produced as the queue drains */
 
+/* A client's place on one of the server's to-do lists (dirty, busy):
+ * doubly linked, so leaving one early (an exit) costs nothing. */
+struct client_link {
+	struct client *next, *prev;
+	bool on;
+};
+
 struct client {
-	struct client *next, *prev;             /* all clients */
-	struct client *dirty_next, *dirty_prev; /* has output or is closing */
-	struct client *reap_next;               /* killed, exit pending */
-	struct client *busy_next, *busy_prev;   /* has deferred work (srv_run_due) */
-	bool on_dirty, on_reap, on_busy;
+	struct client *next, *prev; /* all clients */
+	struct client_link dirty;   /* has output or is closing */
+	struct client *reap_next;   /* killed, exit pending */
+	struct client_link busy;    /* has deferred work (srv_run_due) */
+	bool on_reap;
 
 	void *io;    /* the I/O layer's handle; the core never reads it */
 	unsigned id; /* unique for the server's life */
