@@ -25,6 +25,20 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = REPO / "bin"
+
+
+def run_driver(name, *args, timeout=120):
+    """Runs bin/NAME, one of the in-process C drivers built with ASan+UBSan,
+    and returns its output once it has exited 0 with no sanitizer report."""
+    exe = BIN / name
+    if not exe.exists():
+        raise AssertionError(f"{exe} is missing: run `make all` first")
+    proc = subprocess.run([str(exe), *map(str, args)], capture_output=True, timeout=timeout,
+                          env={"ASAN_OPTIONS": "detect_leaks=1", "UBSAN_OPTIONS": "print_stacktrace=1"})
+    out = proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
+    assert proc.returncode == 0, f"{name} exited {proc.returncode}:\n{out}"
+    assert "Sanitizer" not in out and "runtime error" not in out, out
+    return out
 TIMEOUT = float(os.environ.get("IRCTEST_TIMEOUT", "5"))
 SERVER_NAME = "irc.refircd.test"
 OPER_NAME, OPER_PASS = "oper", "operpass"
