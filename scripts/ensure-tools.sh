@@ -58,6 +58,7 @@ need python3-yaml has_pymod yaml
 need valgrind has_cmd valgrind
 need gcc has_cmd gcc
 need make has_cmd make
+need binutils has_cmd nm  # tests/test_refircd_layering.py reads the call graph with nm
 need clang has_cmd clang
 need libclang-rt-14-dev has_glob '/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a'
 need libjansson-dev has_file /usr/include/jansson.h
