@@ -204,3 +204,23 @@ def test_report_lists_survivors_sample_and_equivalents():
     # an equivalent entry whose site is gone is named, not silently ignored
     assert "1 entries of scripts/mutants/equivalent.txt match no site" in md
     assert "gone.c|f|constant" in md.replace("\\|", "|")
+
+
+def test_narrow_by_file_and_by_an_earlier_reports_survivors(tmp_path):
+    import json
+    import run
+    from types import SimpleNamespace as S
+    todo = [S(file="reference-server/h_query.c", key="q1"), S(file="reference-server/h_mode.c", key="m1"),
+            S(file="common/casemap.c", key="c1")]
+    assert run.narrow(todo, "", "") == todo
+    assert [s.key for s in run.narrow(todo, "h_query.c,casemap", "")] == ["q1", "c1"]
+    rep = tmp_path / "m.json"
+    rep.write_text(json.dumps({"mutants": [{"key": "q1", "status": V.KILLED},
+                                           {"key": "m1", "status": V.SURVIVED},
+                                           {"key": "c1", "status": V.SURVIVED}]}))
+    assert [s.key for s in run.narrow(todo, "", str(rep))] == ["m1", "c1"]
+    assert [s.key for s in run.narrow(todo, "h_mode", str(rep))] == ["m1"]
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]")
+    with pytest.raises(SystemExit, match="MUTANTS_ONLY=.*not a mutants.json"):
+        run.narrow(todo, "", str(bad))

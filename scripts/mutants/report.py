@@ -45,6 +45,9 @@ def markdown(doc):
                      f"MUTANTS_MAX={smp['max']}); `MUTANTS_MAX=0` runs all of them.")
     else:
         lines.append(f"All {smp['of']} compiled mutants were selected.")
+    if smp.get("files") or smp.get("only"):
+        lines.append(f"**Partial run**, narrowed to MUTANTS_FILES={smp.get('files') or '(all)'} "
+                     f"MUTANTS_ONLY={smp.get('only') or '(all)'}: not the suite's score.")
     if sc["not-run"]:
         lines.append(f"{sc['not-run']} selected mutants were **not run**: the time budget "
                      f"(MUTANTS_BUDGET={m['settings']['budget_s']} s) was reached.")

@@ -24,6 +24,11 @@ Settings (environment):
   MUTANTS_BUDGET=S   stop starting mutants after S seconds (default 1500);
                      those left are reported as not run
   MUTANTS_OUT=DIR    where the reports go (default reports)
+  MUTANTS_FILES=A,B  only mutants in files whose path contains A or B
+                     (e.g. h_query.c), applied after the sample is drawn
+  MUTANTS_ONLY=FILE  only mutants that FILE (a mutants.json) reports as
+                     survived, matched by key: re-measure a work list fast
+                     (write to another MUTANTS_OUT: the result is partial)
 
 Mutants listed in scripts/mutants/equivalent.txt (KEY<TAB>reason) are not
 run; they are reported as equivalent with their reason.
@@ -88,6 +93,22 @@ def server_cmd(binary, mutant=None):
     return f"{pre}{binary} -p {{port}} --oper {OPER} --flood-interval 0"
 
 
+def narrow(todo, files, only):
+    """MUTANTS_FILES and MUTANTS_ONLY: a subset of the sample, for working
+    on a list of survivors without the whole 16-minute run."""
+    if files:
+        parts = [p for p in files.split(",") if p]
+        todo = [s for s in todo if any(p in s.file for p in parts)]
+    if only:
+        try:
+            with open(only, encoding="utf-8") as f:
+                keys = {m["key"] for m in json.load(f)["mutants"] if m["status"] == V.SURVIVED}
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            sys.exit(f"mutants: MUTANTS_ONLY={only}: not a mutants.json report ({e})")
+        todo = [s for s in todo if s.key in keys]
+    return todo
+
+
 def main():
     os.chdir(os.path.dirname(os.path.dirname(HERE)))
     seed = env_int("MUTANTS_SEED", 1)
@@ -124,6 +145,7 @@ def main():
 
     chosen = set(V.sample([s.id for s in kept], max_n, seed))
     todo = [s for s in kept if s.id in chosen]
+    todo = narrow(todo, os.environ.get("MUTANTS_FILES", ""), os.environ.get("MUTANTS_ONLY", ""))
     # run in a seeded random order, so that if the budget cuts the run short
     # the mutants left are spread over every file, not the last ones
     random.Random(seed).shuffle(todo)
@@ -176,7 +198,9 @@ def main():
         "dropped_list": [{"file": d.file, "line": d.line, "op": d.op, "orig": d.orig,
                           "mutated": d.mutated} for d in dropped],
         "sample": {"seed": seed, "max": max_n, "size": len(todo), "of": len(kept),
-                   "sampled": len(todo) < len(kept)},
+                   "sampled": len(todo) < len(kept),
+                   "files": os.environ.get("MUTANTS_FILES", ""),
+                   "only": os.environ.get("MUTANTS_ONLY", "")},
         "settings": {"par": par, "jobs": jobs, "timeout_ms": timeout_ms, "budget_s": budget},
         "build_s": round(build_s, 1), "run_s": round(run_s, 1),
         "per_mutant_s": round(sum(r["seconds"] for r in ran) / len(ran), 2) if ran else 0,
