@@ -629,6 +629,10 @@ void runner_run_case(struct run_env *env, const struct casefile *c, struct case_
 		}
 		run_step(x, &c->steps[i]);
 	}
+	/* Whatever the case checked, a malformed line is a MUST failure of
+	 * its own (RFC 2812 2.3), found on any step. */
+	if (x->verdict == V_PASS && x->sess.badline[0])
+		set_verdict(x, V_FAIL, "%s", x->sess.badline);
 	sess_free(&x->sess);
 	if (x->verdict == V_PASS && needs_liveness(c)) {
 		char why[1024];

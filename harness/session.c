@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "case.h"
+#include "wirecheck.h"
 
 #define REGISTER_NICK_TRIES 3
 
@@ -126,11 +127,24 @@ static int flush_held(struct session *s, unsigned k)
  * never reaches the case's expectations.  The PONG is held while the case
  * is in the middle of a line (after `raw PRIVMSG x :hel`), so that it is
  * not glued into that line, and goes out once the line is finished. */
+/* The first line that breaks the line format is kept for the verdict; the
+ * transcript marks every one. */
+static void note_badline(struct session *s, unsigned k, const char *what)
+{
+	sess_event(s, k, "the server broke the line format: %s", what);
+	if (!s->badline[0])
+		snprintf(s->badline, sizeof s->badline, "the server sent %s to %s", what,
+			 s->cl[k].name);
+}
+
 static void on_line(void *arg, struct hconn *c, struct rline *l)
 {
 	struct session *s = arg;
 	unsigned k = client_of(s, c);
 	transcript_add(s->tr, l->t_ms, s->cl[k].name, T_RECV, l->data, l->len);
+	char why[160];
+	if (wire_check_line(l->data, l->len, why, sizeof why) != 0)
+		note_badline(s, k, why);
 	struct irc_msg *m = s->msg_in;
 	if (irc_parse(m, l->data, l->len) == IRC_PARSE_OK && strcasecmp(m->command, "PING") == 0) {
 		char pong[600];
@@ -144,6 +158,22 @@ static void on_line(void *arg, struct hconn *c, struct rline *l)
 		hconn_remove(c, l);
 		flush_held(s, k);
 	}
+}
+
+/* Reads what k's socket holds now; a line too long even to keep (over
+ * CONN_LINE_MAX) breaks the format as surely as one of 600 bytes. */
+static long read_some(struct session *s, unsigned k)
+{
+	struct hconn *c = &s->cl[k].conn;
+	size_t toolong = c->toolong;
+	long n = hconn_read_some(c, now_ms() - s->t0, on_line, s);
+	if (c->toolong > toolong) {
+		char why[96];
+		snprintf(why, sizeof why, "a line of more than %d bytes (dropped; RFC 2812 2.3: "
+			 "at most 512)", CONN_LINE_MAX);
+		note_badline(s, k, why);
+	}
+	return n;
 }
 
 static void note_eof(struct session *s, unsigned k)
@@ -184,7 +214,7 @@ static void pump(struct session *s, long deadline, int focus, int want_write)
 		if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
 		struct hconn *c = &s->cl[who[i]].conn;
-		hconn_read_some(c, now_ms() - s->t0, on_line, s);
+		read_some(s, who[i]);
 		if (c->eof)
 			note_eof(s, who[i]);
 	}
@@ -195,7 +225,7 @@ static void new_nick(struct session *s, unsigned k);
 void sess_drain(struct session *s, unsigned k)
 {
 	struct hconn *c = &s->cl[k].conn;
-	while (c->fd >= 0 && !c->eof && hconn_read_some(c, now_ms() - s->t0, on_line, s) > 0)
+	while (c->fd >= 0 && !c->eof && read_some(s, k) > 0)
 		;
 	if (c->eof)
 		note_eof(s, k);

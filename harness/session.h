@@ -39,6 +39,7 @@ struct session {
 	 * one for lines as they arrive (auto-PONG), one for waits. */
 	struct irc_msg *msg_in, *msg_wait;
 	char why[2048]; /* the failure, when a call returns -1 */
+	char badline[256]; /* the first received line that broke RFC 2812 2.3, or "" */
 };
 
 typedef bool sess_match_fn(void *arg, const struct rline *l, const struct irc_msg *m);

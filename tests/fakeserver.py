@@ -64,6 +64,9 @@ BUGS = {
     "001-bad-nick": "001 renames the client to 'bad*(nick)+', which is no nickname",
     "long-nick": "001 renames the client to a 30-character nick (NICKLEN=30)",
     "chatty": "once a client is registered, floods it with short NOTICE lines without end",
+    "long-401": "the 401 ERR_NOSUCHNICK line is 600 bytes long (RFC 2812 2.3: at most 512)",
+    "nul-401": "the 401 ERR_NOSUCHNICK text holds a NUL byte",
+    "cr-401": "the 401 ERR_NOSUCHNICK text holds a bare CR",
     "ping-on-partial": "PINGs a registered client (PING :partial-1, then NOTICE :pinged) the "
                        "first time it holds an unfinished line; a PONG is answered with a "
                        "NOTICE naming its token",
@@ -476,7 +479,9 @@ class Server:
         if peer is None or not peer.registered:
             if not quiet:
                 num = "403" if self.bug == "wrong-numeric" else "401"
-                self.numeric(c, num, target, "No such nick/channel")
+                text = {"long-401": "No such nick/channel " + "x" * 560,
+                        "nul-401": "No such\0nick", "cr-401": "No such\rnick"}
+                self.numeric(c, num, target, text.get(self.bug, "No such nick/channel"))
             return
         self.send(peer, f":{c.mask()} {cmd} {peer.nick} :{text}")
 

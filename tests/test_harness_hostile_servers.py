@@ -90,10 +90,14 @@ def test_memory_stays_bounded_when_flooded(tmp_path, fake_server, bug):
 
 def test_one_megabyte_line(tmp_path, fake_server):
     """Every client first gets a 1 MB line, then a conforming server: the
-    line is dropped and every case passes."""
+    line is dropped unread (memory stays bounded), the run goes on, and
+    every case fails for that line (RFC 2812 2.3), not for anything else."""
     run = hostile_run(tmp_path, fake_server("bigline"), 10, "--timeout", "1000")
-    assert run.rc == 0, run
-    assert run.red() == [], run
+    assert run.rc == 1, run
+    assert not run.report["deadline_hit"], run
+    for case in run.report["cases"]:
+        assert case["status"] == "fail", case
+        assert "the server sent a line of more than 8703 bytes" in case["message"], case
     assert run.maxrss_kb < MAXRSS_ASAN_KB, run.maxrss_kb
 
 

@@ -1,0 +1,23 @@
+/* wirecheck.h - is a line the server sent a well-formed IRC line?
+ *
+ * RFC 2812 2.3: "IRC messages are always lines of characters terminated
+ * with a CR-LF (Carriage Return - Line Feed) pair, and these messages SHALL
+ * NOT exceed 512 characters in length, counting all characters including
+ * the trailing CR-LF"; 2.3.1: no NUL, CR or LF inside a message.  Every
+ * case checks every line it receives against this (a server that emits a
+ * 600-byte NAMES line fails whichever case saw it); so does the fuzzer. */
+#ifndef IRCSPEC_WIRECHECK_H
+#define IRCSPEC_WIRECHECK_H
+
+#include <stddef.h>
+
+/* Longest content of a line, without its CR LF. */
+#define WIRE_CONTENT_MAX 510
+
+/* p[0..n) is one received line without its final CR LF (or LF).  IRCv3
+ * message tags (`@...` up to the first space) are not counted, as they
+ * have their own limit.  Returns 0, or -1 with why describing the first
+ * fault found. */
+int wire_check_line(const char *p, size_t n, char *why, size_t whysz);
+
+#endif
