@@ -55,6 +55,8 @@ def markdown(doc):
               f"- commit: `{m['commit']}`",
               f"- sites: {m['sites']} found, {m['dropped']} dropped because their schema did "
               f"not compile, {m['compiled']} in the schema build",
+              *[f"- not mutated: `{o['file']}` ({o['sites']} sites): {o['why']}"
+                for o in m.get("out_of_scope", [])],
               f"- killed {sc['killed']}, survived {sc['survived']}, equivalent "
               f"{sc['equivalent']} (listed in scripts/mutants/equivalent.txt), not run "
               f"{sc['not-run']}",

@@ -27,8 +27,9 @@ Settings (environment):
   MUTANTS_FILES=A,B  only mutants in files whose path contains A or B
                      (e.g. h_query.c), applied after the sample is drawn
   MUTANTS_ONLY=FILE  only mutants that FILE (a mutants.json) reports as
-                     survived, matched by key: re-measure a work list fast
-                     (write to another MUTANTS_OUT: the result is partial)
+                     survived, matched by key among all sites (no sample):
+                     re-measure a work list fast, even after site numbers
+                     moved (write to another MUTANTS_OUT: the result is partial)
 
 Mutants listed in scripts/mutants/equivalent.txt (KEY<TAB>reason) are not
 run; they are reported as equivalent with their reason.
@@ -89,8 +90,19 @@ def suite(server_cmd, out_json, jobs, timeout_ms, select=None, extra_env=None):
 
 def server_cmd(binary, mutant=None):
     pre = f"env IRCSPEC_MUTANT={mutant} " if mutant else ""
-    # Flood control lifted, as for `make run`: robustness cases send bursts.
-    return f"{pre}{binary} -p {{port}} --oper {OPER} --flood-interval 0"
+    # As `make run` spawns it: flood control lifted (robustness cases send
+    # bursts), and the MOTD with long lines, so that motd.c's wrapping runs
+    # under every case's line-format check.
+    return f"{pre}{binary} -p {{port}} --motd targets/motd.txt --oper {OPER} --flood-interval 0"
+
+
+# Files compiled into the schema build but given no sites, each with why:
+# the measure is what a client can tell apart, and no client reaches these.
+OUT_OF_SCOPE = {
+    "reference-server/main.c": "command-line parsing and process start-up (signals, the "
+                               "descriptor limit): no client reaches it; tested by "
+                               "tests/test_lifecycle.py",
+}
 
 
 def narrow(todo, files, only):
@@ -123,6 +135,8 @@ def main():
     files = sorted(glob.glob("reference-server/*.c")) + sorted(glob.glob("common/*.c"))
     print(f"mutants: finding sites in {len(files)} files", flush=True)
     all_sites, srcs = sites.find_sites(files, "reference-server/numerics.h")
+    out_of_scope = {f: sum(s.file == f for s in all_sites) for f in OUT_OF_SCOPE}
+    all_sites = [s for s in all_sites if s.file not in OUT_OF_SCOPE]
     t_build = time.time()
     kept, dropped = schema.build(os.environ.get("CC", "cc"), CFLAGS, files, srcs, all_sites,
                                  "build/mutants", "build/mutants/refircd")
@@ -143,9 +157,10 @@ def main():
         sys.exit(f"mutants: the schema build with no mutant active differs from bin/refircd: {why}")
     print(f"mutants: clean run and schema build agree on {len(base)} cases", flush=True)
 
-    chosen = set(V.sample([s.id for s in kept], max_n, seed))
+    only = os.environ.get("MUTANTS_ONLY", "")
+    chosen = set(V.sample([s.id for s in kept], 0 if only else max_n, seed))
     todo = [s for s in kept if s.id in chosen]
-    todo = narrow(todo, os.environ.get("MUTANTS_FILES", ""), os.environ.get("MUTANTS_ONLY", ""))
+    todo = narrow(todo, os.environ.get("MUTANTS_FILES", ""), only)
     # run in a seeded random order, so that if the budget cuts the run short
     # the mutants left are spread over every file, not the last ones
     random.Random(seed).shuffle(todo)
@@ -193,7 +208,9 @@ def main():
     meta = {
         "commit": subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True,
                                  text=True, check=False).stdout.strip(),
-        "sites": len(all_sites), "dropped": len(dropped), "compiled": len(kept),
+        "sites": len(all_sites), "dropped": len(dropped),
+        "out_of_scope": [{"file": f, "sites": n, "why": OUT_OF_SCOPE[f]}
+                         for f, n in sorted(out_of_scope.items())], "compiled": len(kept),
         "sites_by_op": report.count_by(kept, "op"),
         "dropped_list": [{"file": d.file, "line": d.line, "op": d.op, "orig": d.orig,
                           "mutated": d.mutated} for d in dropped],
