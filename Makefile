@@ -19,7 +19,7 @@ OBJ := build/obj
 ENSURE_TOOLS ?= ./scripts/ensure-tools.sh
 dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 
-.PHONY: all test run serve bench matrix mutants clean check-tools
+.PHONY: all test run serve bench matrix mutants requirements clean check-tools
 PROGRAMS := bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
             bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit bin/vgxml_unit \
             bin/evtest-epoll bin/evtest-poll bin/clockstep.so bin/looptest
@@ -175,6 +175,12 @@ matrix: bin/refircd bin/ircspec
 # (scripts/mutants/README.md; MUTANTS_MAX, MUTANTS_SEED pick a sample).
 mutants: bin/refircd bin/ircspec
 	@$(PYTHON) scripts/mutants/run.py
+
+# cases/REQUIREMENTS.md: every RFC 2812 requirement and the cases testing it,
+# from the case files, cases/requirements.txt and the RFC text
+# (scripts/requirements/; run it after adding or renaming a case).
+requirements:
+	@$(PYTHON) scripts/requirements/requirements.py
 
 # refircd alone, in the foreground, for trying it with a client.
 PORT ?= 6667
