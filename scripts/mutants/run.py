@@ -24,6 +24,7 @@ Settings (environment):
   MUTANTS_BUDGET=S   stop starting mutants after S seconds (default 1500);
                      those left are reported as not run
   MUTANTS_OUT=DIR    where the reports go (default reports)
+  MUTANTS_ASAN=0     build the schema without AddressSanitizer (default: with)
   MUTANTS_FILES=A,B  only mutants in files whose path contains A or B
                      (e.g. h_query.c), applied after the sample is drawn
   MUTANTS_ONLY=FILE  only mutants that FILE (a mutants.json) reports as
@@ -55,6 +56,13 @@ import sites  # noqa: E402
 import verdicts as V  # noqa: E402
 
 CFLAGS = ["-std=c11", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE", "-O2"]
+# The schema build runs under AddressSanitizer (MUTANTS_ASAN=0: without):
+# a mutant that writes past a buffer on a path the suite drives dies there,
+# as the server would for an author who runs ircspec against an ASan build,
+# instead of corrupting memory silently.  Leaks are not looked for: no
+# client can see one.
+ASAN_CFLAGS = ["-fsanitize=address", "-fno-omit-frame-pointer", "-g1"]
+ASAN_ENV = "ASAN_OPTIONS=detect_leaks=0"
 OPER = "ircspec:operpass"
 
 
@@ -89,7 +97,9 @@ def suite(server_cmd, out_json, jobs, timeout_ms, select=None, extra_env=None):
 
 
 def server_cmd(binary, mutant=None):
-    pre = f"env IRCSPEC_MUTANT={mutant} " if mutant else ""
+    env = [ASAN_ENV] if binary.startswith("build/mutants/") and asan_on() else []
+    env += [f"IRCSPEC_MUTANT={mutant}"] if mutant else []
+    pre = f"env {' '.join(env)} " if env else ""
     # As `make run` spawns it: flood control lifted (robustness cases send
     # bursts), and the MOTD with long lines, so that motd.c's wrapping runs
     # under every case's line-format check.
@@ -103,6 +113,10 @@ OUT_OF_SCOPE = {
                                "descriptor limit): no client reaches it; tested by "
                                "tests/test_lifecycle.py",
 }
+
+
+def asan_on():
+    return env_int("MUTANTS_ASAN", 1) != 0
 
 
 def narrow(todo, files, only):
@@ -138,7 +152,8 @@ def main():
     out_of_scope = {f: sum(s.file == f for s in all_sites) for f in OUT_OF_SCOPE}
     all_sites = [s for s in all_sites if s.file not in OUT_OF_SCOPE]
     t_build = time.time()
-    kept, dropped = schema.build(os.environ.get("CC", "cc"), CFLAGS, files, srcs, all_sites,
+    cflags = CFLAGS + (ASAN_CFLAGS if asan_on() else [])
+    kept, dropped = schema.build(os.environ.get("CC", "cc"), cflags, files, srcs, all_sites,
                                  "build/mutants", "build/mutants/refircd")
     build_s = time.time() - t_build
     print(f"mutants: {len(all_sites)} sites, {len(dropped)} dropped (schema did not compile), "
@@ -218,7 +233,7 @@ def main():
                    "sampled": len(todo) < len(kept),
                    "files": os.environ.get("MUTANTS_FILES", ""),
                    "only": os.environ.get("MUTANTS_ONLY", "")},
-        "settings": {"par": par, "jobs": jobs, "timeout_ms": timeout_ms, "budget_s": budget},
+        "settings": {"asan": asan_on(), "par": par, "jobs": jobs, "timeout_ms": timeout_ms, "budget_s": budget},
         "build_s": round(build_s, 1), "run_s": round(run_s, 1),
         "per_mutant_s": round(sum(r["seconds"] for r in ran) / len(ran), 2) if ran else 0,
         "total_s": round(time.time() - t0, 1), "clean_cases": len(base),
