@@ -38,6 +38,8 @@ static void usage(FILE *f)
 	      "Output:\n"
 	      "  --json FILE         JSON report (- for stdout)\n"
 	      "  --junit FILE        JUnit XML report\n"
+	      "  --html DIR          HTML report: DIR/index.html, a page per case (replaces an\n"
+	      "                      earlier report in DIR; refuses any other non-empty DIR)\n"
 	      "  --baseline FILE     an earlier JSON report: only regressions fail the run (passed\n"
 	      "                      then and not now; crash or error now and not then, new\n"
 	      "                      cases included)\n"
@@ -73,7 +75,7 @@ int cli_parse(int argc, char **argv, struct cli *o)
 {
 	enum { O_HOST = 256, O_PORT, O_PASSWORD, O_OPER, O_SPAWN, O_VALGRIND, O_LIST, O_CHECK,
 	       O_STRICT, O_JSON, O_JUNIT, O_BASELINE, O_NOCOLOR, O_TIMEOUT, O_DEADLINE,
-	       O_COVERAGE, O_VERSION };
+	       O_COVERAGE, O_VERSION, O_HTML };
 	static const struct option longopts[] = {
 		{"host", required_argument, NULL, O_HOST},
 		{"port", required_argument, NULL, O_PORT},
@@ -87,6 +89,7 @@ int cli_parse(int argc, char **argv, struct cli *o)
 		{"strict", no_argument, NULL, O_STRICT},
 		{"json", required_argument, NULL, O_JSON},
 		{"junit", required_argument, NULL, O_JUNIT},
+		{"html", required_argument, NULL, O_HTML},
 		{"baseline", required_argument, NULL, O_BASELINE},
 		{"no-color", no_argument, NULL, O_NOCOLOR},
 		{"timeout", required_argument, NULL, O_TIMEOUT},
@@ -132,6 +135,7 @@ int cli_parse(int argc, char **argv, struct cli *o)
 		case O_STRICT: o->strict = true; break;
 		case O_JSON: o->json = optarg; break;
 		case O_JUNIT: o->junit = optarg; break;
+		case O_HTML: o->html = optarg; break;
 		case O_BASELINE: o->baseline = optarg; break;
 		case O_NOCOLOR: o->color = false; break;
 		case O_TIMEOUT:

@@ -20,7 +20,7 @@ struct cli {
 	long deadline_s;   /* 0: none */
 	const char *select;
 	bool list, check, strict, verbose, color, coverage;
-	const char *json, *junit, *baseline;
+	const char *json, *junit, *baseline, *html;
 	const char *paths[CLI_MAX_PATHS];
 	int npaths;
 };

@@ -84,6 +84,18 @@ static void not_run(struct run *rn, size_t i, const char *why)
 	cr->message = strdup(why);
 }
 
+/* What the server printed up to the end of a case that did not pass, for
+ * the HTML report's case page. */
+static void keep_server_tail(struct run *rn, struct case_result *cr)
+{
+	if (!rn->sp || cr->verdict == V_PASS || cr->verdict == V_SKIP)
+		return;
+	char tail[SPAWN_TAIL_MAX];
+	spawn_tail(rn->sp, SPAWN_TAIL_LINES, tail, sizeof tail);
+	free(cr->server_tail);
+	cr->server_tail = tail[0] ? strdup(tail) : NULL;
+}
+
 static void run_one(struct run *rn, size_t i, bool rerun)
 {
 	struct case_result *cr = &rn->res.cases[i];
@@ -95,6 +107,7 @@ static void run_one(struct run *rn, size_t i, bool rerun)
 		return;
 	}
 	runner_run_case(&rn->env, rn->sel[i], cr);
+	keep_server_tail(rn, cr);
 	if (!sup_case_end(&rn->sup, &t, cr->verdict, why, sizeof why))
 		return;
 	if (!rerun && !sup_failed(&rn->sup)) {
@@ -187,6 +200,8 @@ static void run_all(struct run *rn)
 			continue;
 		rn->overlapped[i] = false;
 		free(rn->res.cases[i].message);
+		free(rn->res.cases[i].server_tail);
+		rn->res.cases[i].server_tail = NULL;
 		transcript_free(&rn->res.cases[i].tr);
 		run_one(rn, i, true);
 		report_term_case(stdout, &rn->res.cases[i], rn->o->color, rn->o->verbose);
@@ -228,6 +243,10 @@ static int write_reports(struct run *rn)
 	}
 	if (rn->o->junit && report_junit(&rn->res, rn->o->junit, err, sizeof err) != 0) {
 		fprintf(stderr, "ircspec: --junit: %s\n", err);
+		rc = -1;
+	}
+	if (rn->o->html && report_html(&rn->res, rn->o->html, err, sizeof err) != 0) {
+		fprintf(stderr, "ircspec: --html: %s\n", err);
 		rc = -1;
 	}
 	return rc;
@@ -421,6 +440,7 @@ int main(int argc, char **argv)
 		baseline_free(&bl);
 	for (size_t i = 0; i < rn.res.ncases; i++) {
 		free(rn.res.cases[i].message);
+		free(rn.res.cases[i].server_tail);
 		transcript_free(&rn.res.cases[i].tr);
 	}
 	vgxml_free_findings(rn.res.vg, rn.res.nvg);

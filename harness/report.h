@@ -1,8 +1,9 @@
 /* report.h - turning a run_result into something a person or a CI job reads.
  *
- * Three forms: the terminal view (h2spec style: one line per case, then a
+ * Four forms: the terminal view (h2spec style: one line per case, then a
  * failures section and a closing "N passed, N failed, N skipped" line), a
- * JSON report (also the input of --baseline) and JUnit XML.  File reports
+ * JSON report (also the input of --baseline), JUnit XML, and an HTML
+ * directory with a page per case.  File reports
  * are written to a temporary file in the target's directory and renamed
  * into place, so a reader never sees half a report; the path "-" means
  * standard output.  Reports only read the run_result. */
@@ -22,6 +23,8 @@
 
 int report_json(const struct run_result *r, const char *path, char *err, size_t errsz);
 int report_junit(const struct run_result *r, const char *path, char *err, size_t errsz);
+/* --html DIR: index.html and a page per case (report_html.c). */
+int report_html(const struct run_result *r, const char *dir, char *err, size_t errsz);
 
 /* ---- terminal ---- */
 

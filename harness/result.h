@@ -56,6 +56,8 @@ struct case_result {
 	char *message;     /* why (fail/skip/error/crash): expected vs received */
 	long duration_ms;
 	struct transcript tr;
+	char *server_tail; /* --spawn: the server's last output lines when the
+			      case ended, for a case that did not pass; or NULL */
 };
 
 /* One Valgrind finding (an error or a leak) of the spawned server. */

@@ -789,3 +789,13 @@ unsigned spawn_port(const struct spawn *sp)
 {
 	return sp->port; /* set once, before any other thread sees sp */
 }
+
+void spawn_tail(struct spawn *sp, unsigned nlines, char *out, size_t outsz)
+{
+	if (outsz == 0)
+		return;
+	pthread_mutex_lock(&sp->mu);
+	drain_locked(sp); /* what it wrote just now, too */
+	ring_tail(&sp->ring, nlines, out, outsz);
+	pthread_mutex_unlock(&sp->mu);
+}

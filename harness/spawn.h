@@ -107,6 +107,10 @@ void spawn_kill_all_now(void);
 /* The running server's pid (0 when none): for tests and diagnostics. */
 pid_t spawn_pid(struct spawn *sp);
 
+/* The server's last nlines output lines so far, '\n'-separated (a
+ * report shows them beside a failed case). */
+void spawn_tail(struct spawn *sp, unsigned nlines, char *out, size_t outsz);
+
 /* The port chosen at spawn_start. */
 unsigned spawn_port(const struct spawn *sp);
 

@@ -64,6 +64,7 @@ need libclang-rt-14-dev has_glob '/usr/lib/llvm-14/lib/clang/*/lib/linux/libclan
 need libjansson-dev has_file /usr/include/jansson.h
 need libpcre2-dev has_file /usr/include/pcre2.h
 need libexpat1-dev has_file /usr/include/expat.h
+need chromium has_cmd chromium  # tests/test_report_browser.py opens the HTML report in it
 
 if [ ${#missing[@]} -eq 0 ]; then
 	exit 0

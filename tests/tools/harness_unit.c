@@ -8,7 +8,7 @@
  * byte value, invalid UTF-8, XML metacharacters, a 100,000-entry
  * transcript, a crash, Valgrind findings) for tests/test_harness_units.py
  * to read back with real JSON and XML parsers:
- *   harness_unit --write-json PATH|-   --write-junit PATH|-
+ *   harness_unit --write-json PATH|-   --write-junit PATH|-   --write-html DIR
  *   harness_unit --write-term [--color] [--verbose]
  * Keep hostile_message() in step with HOSTILE in that script. */
 #include <errno.h>
@@ -132,6 +132,10 @@ static size_t hostile_message(char *out, size_t cap)
 
 /* ---- the hostile run ---- */
 
+/* The spawned server's last output: markup, a script, bytes that are not
+ * UTF-8 and a sanitizer line.  HOSTILE_TAIL in test_report_html.py. */
+#define HOSTILE_TAIL "<script>alert(1)</script>\n\xff\xfe<b>bold</b>&amp;\n==1==ERROR: AddressSanitizer: x"
+
 #define FIX_CASES 6
 #define FLOOD_ENTRIES 100000
 
@@ -159,6 +163,7 @@ static void fixture_cases(struct fixture *fx)
 			  "rfc2812:3.1.2,rfc1459:4.1.2", "nick,hostile");
 	cr[1].verdict = V_FAIL;
 	cr[1].message = strdup(msg);
+	cr[1].server_tail = strdup(HOSTILE_TAIL);
 	char raw[256];
 	for (int b = 0; b < 256; b++)
 		raw[b] = (char)b;
@@ -211,6 +216,7 @@ static void fixture_free(struct fixture *fx)
 	for (int i = 0; i < FIX_CASES; i++) {
 		free_case((struct casefile *)fx->cr[i].c);
 		free(fx->cr[i].message);
+		free(fx->cr[i].server_tail);
 		transcript_free(&fx->cr[i].tr);
 	}
 	free(fx->vg.kind);
@@ -645,6 +651,8 @@ static int write_mode(int argc, char **argv)
 			rc = report_json(&fx.r, argv[++i], err, sizeof err);
 		else if (strcmp(argv[i], "--write-junit") == 0 && i + 1 < argc)
 			rc = report_junit(&fx.r, argv[++i], err, sizeof err);
+		else if (strcmp(argv[i], "--write-html") == 0 && i + 1 < argc)
+			rc = report_html(&fx.r, argv[++i], err, sizeof err);
 		else if (strcmp(argv[i], "--write-term") == 0) {
 			for (size_t k = 0; k < fx.r.ncases; k++)
 				report_term_case(stdout, &fx.r.cases[k], color, verbose);

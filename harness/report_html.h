@@ -1,0 +1,24 @@
+/* report_html.h - the pieces of the HTML report that the matrix
+ * (matrix.c) reuses: a case's page and its family name. */
+#ifndef IRCSPEC_REPORT_HTML_H
+#define IRCSPEC_REPORT_HTML_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "result.h"
+
+/* The page of one case: verdict, first unmet step, findings, server
+ * output and the wire transcript.  `back` is the index page it links to
+ * (relative), `target` a line naming the server it ran against. */
+void html_case_page(FILE *f, const struct case_result *cr, const char *target, const char *back);
+
+/* The family of a case: the directory its file is in ("channel"), or
+ * "other". */
+void html_case_family(const struct casefile *c, char *out, size_t outsz);
+
+/* Spec reference "rfc2812:3.2.1" as a link to that section of the RFC at
+ * rfc-editor.org; any other reference as text. */
+void html_spec_ref(FILE *f, const char *spec);
+
+#endif
