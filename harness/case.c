@@ -18,6 +18,7 @@
 #include "bounded_re.h"
 #include "expand.h"
 #include "pattern.h"
+#include "standin.h"
 
 #define CASE_LINE_MAX 4096
 #define CASE_MAX_STEPS 4096
@@ -61,12 +62,8 @@ struct parser {
 	bool have_id, have_title, have_spec, have_level, have_clients;
 	char *scratch; /* PATTERN_TEXT_MAX bytes for expanding while checking */
 	unsigned cap_steps;
-	unsigned lookups; /* placeholders looked up by the last check_text */
 	long counter;     /* {i}: the largest a repeat step reaches */
-	/* What the runner will have by the step being checked: */
-	bool connected[CASE_MAX_CLIENTS]; /* nick known: connect or register came */
-	char chan_keys[CASE_CHAN_KEYS_MAX][CASE_CHAN_KEY_MAX + 1];
-	unsigned nchan_keys;
+	struct standin known; /* what the runner will have by the step checked */
 };
 
 static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -259,93 +256,15 @@ int case_client_index(const struct casefile *c, const char *name)
 	return -1;
 }
 
-/* A stand-in value: head, then '_' up to the longest real value.  '_' is
- * punctuation, so quoted in a regex it takes two bytes, as much as any
- * byte of a real value can. */
-static void stand_in(char *out, size_t outsz, const char *head, size_t len)
-{
-	int n = snprintf(out, outsz, "%s", head);
-	size_t o = n < 0 ? 0 : (size_t)n < outsz ? (size_t)n : outsz - 1;
-	while (o < len && o + 1 < outsz)
-		out[o++] = '_';
-	out[o] = '\0';
-}
-
-/* The runner's table of {chan:KEY}s, filled in the same order. */
-static int check_chan_key(struct parser *p, const char *key, char *out, size_t outsz)
-{
-	if (strlen(key) > CASE_CHAN_KEY_MAX) {
-		snprintf(out, outsz, "channel key longer than %d characters", CASE_CHAN_KEY_MAX);
-		return -1;
-	}
-	for (unsigned i = 0; i < p->nchan_keys; i++)
-		if (strcmp(p->chan_keys[i], key) == 0)
-			return 0;
-	if (p->nchan_keys == CASE_CHAN_KEYS_MAX) {
-		snprintf(out, outsz, "more than %d channels ({chan}, {chan:KEY}) in one case",
-			 CASE_CHAN_KEYS_MAX);
-		return -1;
-	}
-	snprintf(p->chan_keys[p->nchan_keys++], sizeof p->chan_keys[0], "%s", key);
-	return 0;
-}
-
-/* The runner's lookup, with stand-in values: what it would refuse is
- * refused here, at the step's line. */
-static int check_lookup(void *arg, const char *kind, const char *key, char *out,
-			size_t outsz)
-{
-	struct parser *p = arg;
-	struct casefile *c = p->c;
-	char head[64];
-	p->lookups++;
-	if (strcmp(kind, "nick") == 0 || strcmp(kind, "user") == 0) {
-		int k = case_client_index(c, key);
-		if (k < 0) {
-			snprintf(out, outsz, "no client named '%s' in clients:", key);
-			return -1;
-		}
-		if (!p->connected[k]) {
-			snprintf(out, outsz, "client '%s' has no connect or register step before "
-				 "this line, so it has no %s yet", key, kind);
-			return -1;
-		}
-		snprintf(head, sizeof head, "n%s", key);
-		stand_in(out, outsz, head, CASE_NICK_MAX);
-	} else if (strcmp(kind, "chan") == 0) {
-		if (check_chan_key(p, key, out, outsz) != 0)
-			return -1;
-		snprintf(head, sizeof head, "#c%s", key);
-		stand_in(out, outsz, head, CASE_CHANNEL_MAX);
-	} else if (strcmp(kind, "server") == 0) {
-		stand_in(out, outsz, "irc.example.net", CASE_SERVER_MAX);
-	} else if (strcmp(kind, "password") == 0) {
-		stand_in(out, outsz, "pw", EXPAND_VALUE_MAX);
-	} else if (strcmp(kind, "isupport") == 0 || strcmp(kind, "oper") == 0) {
-		if (!key[0] || (strcmp(kind, "oper") == 0 && strcmp(key, "name") != 0 &&
-				strcmp(key, "pass") != 0)) {
-			snprintf(out, outsz, "needs a key ({isupport:TOKEN}, {oper:name|pass})");
-			return -1;
-		}
-		/* Without --oper there is nothing to fill in: skipped, as with `oper`. */
-		if (strcmp(kind, "oper") == 0)
-			c->needs_oper = true;
-		stand_in(out, outsz, "9", EXPAND_VALUE_MAX);
-	} else {
-		snprintf(out, outsz, "unknown placeholder kind '%s'", kind);
-		return -1;
-	}
-	return 0;
-}
-
 /* Expands text into p->scratch as the runner will: room is what the runner
  * has for it (a line to send needs two bytes more for CR LF). */
 static int check_text(struct parser *p, const char *text, size_t room, bool quote,
 		      size_t *outlen)
 {
-	struct expand_ctx ctx = {check_lookup, p, p->counter, true, quote};
+	struct expand_ctx ctx = {standin_lookup, &p->known, p->counter, true, quote,
+				 standin_number, true};
 	char err[300];
-	p->lookups = 0;
+	p->known.lookups = 0;
 	if (expand(&ctx, text, p->scratch, room, outlen, err, sizeof err) != 0)
 		return fail(p, "%s", err);
 	return 0;
@@ -376,7 +295,7 @@ static int check_regex(struct parser *p, struct step *st)
 		return -1;
 	if (bre_compile(&st->re, p->scratch, len, err, sizeof err) != 0)
 		return fail(p, "expect-re: %s", err);
-	if (p->lookups > 0) {
+	if (p->known.lookups > 0) {
 		bre_free(st->re);
 		st->re = NULL;
 	}
@@ -592,7 +511,7 @@ static int parse_step(struct parser *p, char *who, char *rest)
 	/* From here on the runner knows these clients' nicks. */
 	if (st->kind == STEP_CONNECT || st->kind == STEP_REGISTER)
 		for (unsigned i = 0; i < st->ntargets; i++)
-			p->connected[st->targets[i]] = true;
+			p->known.connected[st->targets[i]] = true;
 	return 0;
 }
 
@@ -717,7 +636,7 @@ struct casefile *case_load(const char *path, char *err, size_t errsz)
 	if (!text)
 		return NULL;
 	struct casefile *c = calloc(1, sizeof *c);
-	struct parser p = {.c = c, .path = path, .err = err, .errsz = errsz};
+	struct parser p = {.c = c, .path = path, .err = err, .errsz = errsz, .known.c = c};
 	p.scratch = malloc(PATTERN_TEXT_MAX);
 	int rc = (c && p.scratch && (c->path = strdup(path))) ? 0 : -1;
 	if (rc != 0)

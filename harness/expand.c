@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REPEAT_MAX 100000
-
 struct out {
 	char *p;
 	size_t len, cap;
@@ -75,6 +73,135 @@ static void put_quoted(struct out *o, const char *s)
 	}
 }
 
+/* Evaluates s[0..len) as an EXPR (numexpr.h).  A count (repeat, a
+ * name's length) must come out between min and NUM_COUNT_MAX, and its term
+ * at most NUM_COUNT_TERM_MAX, the stand-in --check used: what the server
+ * announced beyond that skips the case, a captured value errs. */
+static int eval(const struct expand_ctx *ctx, const char *s, size_t len, bool count,
+		long long min, long long *out, char *err, size_t errsz)
+{
+	struct num_expr e;
+	char why[200];
+	if (numexpr_parse(s, len, &e, why, sizeof why) != 0) {
+		snprintf(err, errsz, "bad expression: %s", why);
+		return -1;
+	}
+	long long v = e.term.literal;
+	const struct num_term *t = &e.term;
+	int out_of_range = t->kind == NUM_ISUPPORT ? EXPAND_SKIP : -1;
+	if (t->kind != NUM_LITERAL) {
+		int rc = ctx->number ? ctx->number(ctx->arg, t, &v, why, sizeof why) : -1;
+		if (rc != 0) {
+			snprintf(err, errsz, "%s", ctx->number ? why : "no numbers here");
+			return rc;
+		}
+		if (count && v > NUM_COUNT_TERM_MAX) {
+			snprintf(err, errsz, "%s%s is %lld, more than the %d a count's term may be",
+				 t->kind == NUM_VAR ? "var:" : "", t->name, v, NUM_COUNT_TERM_MAX);
+			return out_of_range;
+		}
+	}
+	char with[80] = "";
+	if (t->kind != NUM_LITERAL)
+		snprintf(with, sizeof with, " (%s%s = %lld)", t->kind == NUM_VAR ? "var:" : "",
+			 t->name, v);
+	v += e.offset;
+	if (v > NUM_ABS_MAX || v < -NUM_ABS_MAX) {
+		snprintf(err, errsz, "'%.*s' is %lld%s, beyond +-%lld", (int)len, s, v, with,
+			 NUM_ABS_MAX);
+		return t->kind == NUM_LITERAL ? -1 : out_of_range;
+	}
+	if (count && (v < min || v > NUM_COUNT_MAX)) {
+		snprintf(err, errsz, "'%.*s' is %lld%s: a count or length must be %lld-%d",
+			 (int)len, s, v, with, min, NUM_COUNT_MAX);
+		return t->kind == NUM_LITERAL ? -1 : out_of_range;
+	}
+	*out = v;
+	return 0;
+}
+
+static void put_value(const struct expand_ctx *ctx, struct out *o, const char *val)
+{
+	if (ctx->quote_values)
+		put_quoted(o, val);
+	else
+		put(o, val, strlen(val));
+}
+
+static int num_placeholder(const struct expand_ctx *ctx, const char *expr, struct out *o,
+			   char *err, size_t errsz)
+{
+	long long v;
+	int rc = eval(ctx, expr, strlen(expr), false, 0, &v, err, errsz);
+	if (rc != 0)
+		return rc;
+	char val[32];
+	/* --check: as many bytes as the widest number a run may put here. */
+	bool wide = ctx->widest_numbers && !(expr[0] == '-' || isdigit((unsigned char)expr[0]));
+	snprintf(val, sizeof val, wide ? "%011lld" : "%lld", v);
+	put_value(ctx, o, val);
+	return 0;
+}
+
+/* {repeat:EXPR:TEXT}: EXPR ends at the last ':' before which it parses, so
+ * a keyed term works ({repeat:isupport:TARGMAX:PRIVMSG:x}); a TEXT holding
+ * ':' after a bare token needs an offset to end the term (TOPICLEN+0:a:b). */
+static int repeat_placeholder(const struct expand_ctx *ctx, const char *body, struct out *o,
+			      char *err, size_t errsz)
+{
+	const char *expr = body + 7, *text = NULL;
+	struct num_expr e;
+	char why[200] = "no ':' before TEXT";
+	for (const char *c = strchr(expr, ':'); c; c = strchr(c + 1, ':')) {
+		char tmp[200];
+		if (numexpr_parse(expr, (size_t)(c - expr), &e, tmp, sizeof tmp) == 0)
+			text = c + 1;
+		else if (!text)
+			snprintf(why, sizeof why, "%s", tmp);
+	}
+	if (!text) {
+		snprintf(err, errsz, "want {repeat:EXPR:TEXT}: %s", why);
+		return -1;
+	}
+	long long n;
+	int rc = eval(ctx, expr, (size_t)(text - 1 - expr), true, 0, &n, err, errsz);
+	if (rc != 0)
+		return rc;
+	size_t tl = strlen(text);
+	for (long long k = 0; k < n && !o->overflow; k++)
+		put(o, text, tl);
+	return 0;
+}
+
+/* {nick:a=EXPR}, {chan:x=EXPR}: the usual name, cut or padded with digits
+ * (counting from 0 again, so two names padded to one length stay apart). */
+static int sized_name(const struct expand_ctx *ctx, const char *body, struct out *o,
+		      char *err, size_t errsz)
+{
+	char kind[8], key[64], val[EXPAND_VALUE_MAX + 1];
+	const char *colon = strchr(body, ':'), *eq = strchr(body, '=');
+	long long n;
+	if ((size_t)(eq - colon - 1) >= sizeof key) {
+		snprintf(err, errsz, "name too long");
+		return -1;
+	}
+	snprintf(kind, sizeof kind, "%.*s", (int)(colon - body), body);
+	snprintf(key, sizeof key, "%.*s", (int)(eq - colon - 1), colon + 1);
+	int rc = eval(ctx, eq + 1, strlen(eq + 1), true, 1, &n, err, errsz);
+	if (rc != 0)
+		return rc;
+	if (ctx->lookup(ctx->arg, kind, key, val, sizeof val) != 0) {
+		snprintf(err, errsz, "%s", val);
+		return -1;
+	}
+	size_t have = strlen(val);
+	for (long long i = 0; i < n && !o->overflow; i++) {
+		char ch[2] = {(size_t)i < have ? val[i] : (char)('0' + ((size_t)i - have) % 10), 0};
+		put_value(ctx, o, ch);
+	}
+	return 0;
+}
+
 static int placeholder(const struct expand_ctx *ctx, const char *body, struct out *o,
 		       char *err, size_t errsz)
 {
@@ -84,18 +211,18 @@ static int placeholder(const struct expand_ctx *ctx, const char *body, struct ou
 		put(o, val, (size_t)n);
 		return 0;
 	}
-	if (strncmp(body, "repeat:", 7) == 0) {
-		char *end;
-		unsigned long n = strtoul(body + 7, &end, 10);
-		if (end == body + 7 || *end != ':' || n > REPEAT_MAX) {
-			snprintf(err, errsz, "bad {%s} (want {repeat:N:TEXT}, N <= %d)", body,
-				 REPEAT_MAX);
-			return -1;
-		}
-		size_t tl = strlen(end + 1);
-		for (unsigned long k = 0; k < n && !o->overflow; k++)
-			put(o, end + 1, tl);
-		return 0;
+	int rc = 1;
+	if (strncmp(body, "num:", 4) == 0)
+		rc = num_placeholder(ctx, body + 4, o, val, sizeof val);
+	else if (strncmp(body, "repeat:", 7) == 0)
+		rc = repeat_placeholder(ctx, body, o, val, sizeof val);
+	else if ((strncmp(body, "nick:", 5) == 0 || strncmp(body, "chan:", 5) == 0) &&
+		 strchr(body, '='))
+		rc = sized_name(ctx, body, o, val, sizeof val);
+	if (rc != 1) {
+		if (rc != 0)
+			snprintf(err, errsz, "{%s}: %s", body, val);
+		return rc;
 	}
 	char kind[32];
 	const char *colon = strchr(body, ':');
@@ -110,10 +237,7 @@ static int placeholder(const struct expand_ctx *ctx, const char *body, struct ou
 		snprintf(err, errsz, "{%s}: %s", body, val);
 		return -1;
 	}
-	if (ctx->quote_values)
-		put_quoted(o, val);
-	else
-		put(o, val, strlen(val));
+	put_value(ctx, o, val);
 	return 0;
 }
 
@@ -135,8 +259,9 @@ int expand(const struct expand_ctx *ctx, const char *tmpl, char *out, size_t out
 			}
 			memcpy(body, s + 1, (size_t)(close - s - 1));
 			body[close - s - 1] = '\0';
-			if (placeholder(ctx, body, &o, err, errsz) != 0)
-				return -1;
+			int rc = placeholder(ctx, body, &o, err, errsz);
+			if (rc != 0)
+				return rc;
 			s = close + 1;
 		} else if (s[0] == '\\' && ctx->escapes) {
 			size_t used = escape(s, &o, err, errsz);

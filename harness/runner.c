@@ -13,6 +13,7 @@
 #include "../common/casemap.h"
 #include "bounded_re.h"
 #include "expand.h"
+#include "isupport.h"
 #include "pattern.h"
 #include "probe.h"
 #include "session.h"
@@ -49,25 +50,17 @@ static void set_verdict(struct runctx *x, enum verdict v, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ISUPPORT token value: "" for a bare token, NULL when absent. */
-static const char *isupport_get(const struct target_info *ti, const char *key, char *out,
+/* ISUPPORT token value ("TOKEN" or "TOKEN:KEY"): "" for a bare token,
+ * NULL when absent. */
+static const char *isupport_get(const struct target_info *ti, const char *spec, char *out,
 				size_t outsz)
 {
-	size_t kl = strlen(key);
-	for (const char *p = ti->isupport; *p;) {
-		const char *end = strchr(p, ' ');
-		size_t tl = end ? (size_t)(end - p) : strlen(p);
-		if (tl >= kl && strncasecmp(p, key, kl) == 0 && (tl == kl || p[kl] == '=')) {
-			size_t vl = tl == kl ? 0 : tl - kl - 1;
-			if (vl >= outsz)
-				vl = outsz - 1;
-			memcpy(out, p + kl + (tl == kl ? 0 : 1), vl);
-			out[vl] = '\0';
-			return out;
-		}
-		p = end ? end + 1 : p + tl;
-	}
-	return NULL;
+	char token[128];
+	const char *colon = strchr(spec, ':');
+	size_t tl = colon ? (size_t)(colon - spec) : strlen(spec);
+	snprintf(token, sizeof token, "%.*s", (int)(tl < sizeof token ? tl : sizeof token - 1),
+		 spec);
+	return isupport_value(ti->isupport, token, colon ? colon + 1 : NULL, out, outsz);
 }
 
 static int lookup(void *arg, const char *kind, const char *key, char *out, size_t outsz)
@@ -118,13 +111,51 @@ static int lookup(void *arg, const char *kind, const char *key, char *out, size_
 	return 0;
 }
 
-/* Expands step text into x->buf; on error the case is an error. */
+/* An expression's isupport: term: a server without the token (and no
+ * ?default) or with a value that is no number makes the case not apply. */
+static int number_isupport(struct runctx *x, const struct num_term *t, long long *out,
+			   char *why, size_t whysz)
+{
+	char val[512];
+	const char *have = isupport_value(x->env->ti.isupport, t->name, t->key[0] ? t->key : NULL,
+					  val, sizeof val);
+	if (!have || !val[0]) {
+		if (t->has_default) {
+			*out = t->def;
+			return 0;
+		}
+		snprintf(why, whysz, "the server does not announce %s%s%s in 005%s", t->name,
+			 t->key[0] ? ":" : "", t->key, have ? " with a value" : "");
+		return EXPAND_SKIP;
+	}
+	if (num_parse_decimal(val, strlen(val), out) != 0 || *out < 0) {
+		snprintf(why, whysz, "the server's 005 has %s=%.100s: %s%s is not a number", t->name,
+			 val, t->key[0] ? "the value of " : "", t->key[0] ? t->key : "that");
+		return EXPAND_SKIP;
+	}
+	return 0;
+}
+
+static int number(void *arg, const struct num_term *t, long long *out, char *why,
+		  size_t whysz)
+{
+	struct runctx *x = arg;
+	if (t->kind == NUM_ISUPPORT)
+		return number_isupport(x, t, out, why, whysz);
+	snprintf(why, whysz, "no variable '%s'", t->name);
+	return -1;
+}
+
+/* Expands step text into x->buf; on error the case is an error, when the
+ * server lacks what it needs a skip. */
 static int fill(struct runctx *x, const struct step *st, const char *text, size_t *len)
 {
-	struct expand_ctx ctx = {lookup, x, x->counter, true, st->kind == STEP_EXPECT_RE};
+	struct expand_ctx ctx = {lookup, x, x->counter, true, st->kind == STEP_EXPECT_RE,
+				 number, false};
 	char err[300];
-	if (expand(&ctx, text, x->buf, PATTERN_TEXT_MAX, len, err, sizeof err) != 0) {
-		set_verdict(x, V_ERROR, "line %d: %s", st->line, err);
+	int rc = expand(&ctx, text, x->buf, PATTERN_TEXT_MAX, len, err, sizeof err);
+	if (rc != 0) {
+		set_verdict(x, rc == EXPAND_SKIP ? V_SKIP : V_ERROR, "line %d: %s", st->line, err);
 		return -1;
 	}
 	return 0;
@@ -502,7 +533,7 @@ static int step_require(struct runctx *x, const struct step *st)
 	const char *eq = strchr(st->arg, '=');
 	size_t kl = eq ? (size_t)(eq - st->arg) : strlen(st->arg);
 	snprintf(key, sizeof key, "%.*s", (int)(kl < sizeof key ? kl : sizeof key - 1), st->arg);
-	const char *have = isupport_get(&x->env->ti, key, val, sizeof val);
+	const char *have = isupport_value(x->env->ti.isupport, key, NULL, val, sizeof val);
 	if (!have || (eq && !irc_mask_match(eq + 1, have))) {
 		set_verdict(x, V_SKIP, "the server's ISUPPORT has %s%s%s, this case needs %s",
 			    key, have ? "=" : " absent", have ? have : "", st->arg);

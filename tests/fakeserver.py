@@ -11,6 +11,7 @@ on stderr, on the first received line containing TEXT.
     python3 tests/fakeserver.py [--port P] [--bug NAME] [--delay S]
                                 [--crash-on TEXT] [--announce FILE]
                                 [--start-delay S] [--record FILE]
+                                [--isupport "TOKEN=V ..."]
 
 One process, one selectors loop, one thread: the "block-partial" bug can
 then really stop everyone.  It prints `fakeserver: listening on HOST:PORT`
@@ -18,7 +19,8 @@ on stderr when ready (port 0 picks a free one); `--announce FILE` appends
 "PID PORT" to FILE after bind() and before listen(), so by the time anyone
 can connect the file names this process; `--start-delay S` waits S seconds
 between the two (a server slow to start); `--record FILE` appends every
-byte received, as received, to FILE.  SIGTERM/SIGINT exit 0.
+byte received, as received, to FILE; `--isupport` replaces the tokens of
+its 005 (default: DEFAULT_ISUPPORT).  SIGTERM/SIGINT exit 0.
 
 From Python: `with FakeServer("echo") as srv: ... srv.port ...`, or
 `FakeServer.command("echo")` for `ircspec --spawn` (has a {port} to fill).
@@ -72,6 +74,7 @@ BUGS = {
                        "NOTICE naming its token",
 }
 LONG_NICK_TAIL = "_with_a_nicklen_of_thirty_chars"
+DEFAULT_ISUPPORT = "CASEMAPPING=rfc1459 CHANTYPES=# NICKLEN=30 PREFIX=(o)@"
 
 
 def casefold(name):
@@ -115,8 +118,10 @@ class Client:
 
 
 class Server:
-    def __init__(self, bug="none", delay=2.0, crash_on=None, record=None):
+    def __init__(self, bug="none", delay=2.0, crash_on=None, record=None,
+                 isupport=DEFAULT_ISUPPORT):
         self.bug = bug
+        self.isupport = isupport.split()
         self.record = record
         self.delay = delay
         self.crash_on = crash_on
@@ -393,8 +398,7 @@ class Server:
         self.numeric(c, "002", f"Your host is {NAME}, running fakeserver-1.0")
         self.numeric(c, "003", "This server was created today")
         self.send(c, f":{NAME} 004 {c.nick} {NAME} fakeserver-1.0 io nt")
-        self.numeric(c, "005", "CASEMAPPING=rfc1459", "CHANTYPES=#", "NICKLEN=30",
-                     "PREFIX=(o)@", "are supported by this server")
+        self.numeric(c, "005", *self.isupport, "are supported by this server")
         self.numeric(c, "375", f"- {NAME} Message of the day -")
         self.numeric(c, "372", "- a fake server for testing ircspec")
         self.numeric(c, "376", "End of MOTD command")
@@ -499,10 +503,12 @@ def main(argv=None):
     ap.add_argument("--announce", metavar="FILE")
     ap.add_argument("--start-delay", type=float, default=0.0, metavar="S",
                     help="seconds between bind() and listen()")
+    ap.add_argument("--isupport", default=DEFAULT_ISUPPORT, metavar="TOKENS",
+                    help="the 005 tokens, space-separated")
     args = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
-    srv = Server(args.bug, args.delay, args.crash_on, args.record)
+    srv = Server(args.bug, args.delay, args.crash_on, args.record, args.isupport)
     srv.listen(args.port, args.announce, args.start_delay)
     srv.serve_forever()
 
@@ -522,7 +528,7 @@ class FakeServer:
 
     @staticmethod
     def argv_for(bug="none", port="{port}", **opts):
-        """opts: delay, crash_on, announce, start_delay, record (the options)."""
+        """opts: delay, crash_on, announce, start_delay, record, isupport (the options)."""
         argv = [sys.executable, os.path.abspath(__file__), "--port", str(port), "--bug", bug]
         for name, value in opts.items():
             if value is not None:

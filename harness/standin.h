@@ -1,0 +1,31 @@
+/* standin.h - the runner's placeholder lookups, with stand-in values.
+ *
+ * `ircspec --check` (and every run, before it connects) expands each
+ * step's text as the runner will, but with stand-ins as long as real
+ * values can be, and refuses what the runner would refuse: a client's nick
+ * before its connect step, a 17th channel, an expression's variable that
+ * no earlier step captures.  The step order is followed: the loader tells
+ * what each step makes known. */
+#ifndef IRCSPEC_STANDIN_H
+#define IRCSPEC_STANDIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "case.h"
+#include "numexpr.h"
+
+struct standin {
+	struct casefile *c; /* needs_oper is set on {oper:...} */
+	unsigned lookups;   /* placeholders and terms looked up since reset */
+	bool connected[CASE_MAX_CLIENTS]; /* nick known: connect or register came */
+	char chan_keys[CASE_CHAN_KEYS_MAX][CASE_CHAN_KEY_MAX + 1];
+	unsigned nchan_keys;
+};
+
+/* expand_lookup_fn and expand_number_fn over a struct standin. */
+int standin_lookup(void *arg, const char *kind, const char *key, char *out, size_t outsz);
+int standin_number(void *arg, const struct num_term *t, long long *out, char *why,
+		   size_t whysz);
+
+#endif
