@@ -170,6 +170,29 @@ def test_a_form_is_counted_only_with_its_shape(tmp_path):
                         "its gap entry is stale"]
 
 
+RFC1459 = """\
+4.1.6 Quit
+
+   The server must close the connection to a client which sends a QUIT
+   message.  Clients should say why.  It may also do other things.
+"""
+
+
+def test_rfc1459_sentence_is_a_row_only_where_mapped(tmp_path):
+    rows, _ = rfc.extract_1459(RFC1459)
+    assert [(r["id"], r["kind"], r["key"]) for r in rows] == [
+        ("1459:4.1.6.s1", "candidate", "MUST"), ("1459:4.1.6.s2", "candidate", "SHOULD")]
+    root = tree(tmp_path, "1459:4.1.6.s1 cases: join-one\n3.2.1.f4 gap\n3.2.1.s1 gap\n"
+                          "5.2.n403 gap\n5.2.s1 gap\n3.2.1.n403 gap\n")
+    _, md, _, problems, traced = req.build(root, RFC, RFC1459)
+    assert problems == []
+    st = status(traced)
+    assert st["1459:4.1.6.s1"][:2] == ("covered", ["join-one"])
+    assert "1459:4.1.6.s2" not in st                  # says nothing more: no row
+    assert "## RFC 1459 4.1.6 Quit" in md
+    assert "| RFC 1459 sentences saying more (2-8) | 1 | 1 | 0 | 0 | 0 |" in md
+
+
 def test_unknown_case_id_is_an_error_naming_the_line(tmp_path):
     root = tree(tmp_path, "# comment\n\n3.2.1.s1 cases: join-one jion-key\n")
     with pytest.raises(req.MappingError) as err:
