@@ -127,11 +127,11 @@ static int flush_held(struct session *s, unsigned k)
  * never reaches the case's expectations.  The PONG is held while the case
  * is in the middle of a line (after `raw PRIVMSG x :hel`), so that it is
  * not glued into that line, and goes out once the line is finished. */
-/* The first line that breaks the line format is kept for the verdict; the
- * transcript marks every one. */
+/* The first line that breaks the line format (or addresses a numeric to
+ * someone else) is kept for the verdict; the transcript marks every one. */
 static void note_badline(struct session *s, unsigned k, const char *what)
 {
-	sess_event(s, k, "the server broke the line format: %s", what);
+	sess_event(s, k, "protocol violation: %s", what);
 	if (!s->badline[0])
 		snprintf(s->badline, sizeof s->badline, "the server sent %s to %s", what,
 			 s->cl[k].name);
@@ -146,7 +146,11 @@ static void on_line(void *arg, struct hconn *c, struct rline *l)
 	if (wire_check_line(l->data, l->len, why, sizeof why) != 0)
 		note_badline(s, k, why);
 	struct irc_msg *m = s->msg_in;
-	if (irc_parse(m, l->data, l->len) == IRC_PARSE_OK && strcasecmp(m->command, "PING") == 0) {
+	bool ok = irc_parse(m, l->data, l->len) == IRC_PARSE_OK;
+	if (ok && wire_check_target(m, s->cl[k].seen_nick, sizeof s->cl[k].seen_nick, why,
+				    sizeof why) != 0)
+		note_badline(s, k, why);
+	if (ok && strcasecmp(m->command, "PING") == 0) {
 		char pong[600];
 		int n = snprintf(pong, sizeof pong, "PONG :%s\r\n",
 				 m->nparams ? m->params[m->nparams - 1] : "");

@@ -22,6 +22,7 @@
 struct sclient {
 	char name[32];
 	char nick[SESS_NICK_MAX + 1];
+	char seen_nick[SESS_NICK_MAX + 1]; /* the nick the server's lines give it now */
 	char user[16];
 	struct hconn conn;
 	bool registered;

@@ -1,8 +1,12 @@
 /* wirecheck.c - the line-format oracle (see wirecheck.h). */
 #include "wirecheck.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "../common/casemap.h"
+#include "../common/ircmsg.h"
 
 int wire_check_line(const char *p, size_t n, char *why, size_t whysz)
 {
@@ -28,4 +32,34 @@ int wire_check_line(const char *p, size_t n, char *why, size_t whysz)
 		return -1;
 	}
 	return 0;
+}
+
+static bool is_numeric(const char *cmd)
+{
+	return isdigit((unsigned char)cmd[0]) && isdigit((unsigned char)cmd[1]) &&
+	       isdigit((unsigned char)cmd[2]) && !cmd[3];
+}
+
+int wire_check_target(const struct irc_msg *m, char *seen, size_t seensz, char *why,
+		      size_t whysz)
+{
+	if (strcmp(m->command, "001") == 0 && m->nparams >= 1) {
+		snprintf(seen, seensz, "%s", m->params[0]);
+		return 0;
+	}
+	if (strcasecmp(m->command, "NICK") == 0 && m->prefix && m->nparams >= 1 && seen[0]) {
+		char nick[128];
+		irc_split_source(m->prefix, nick, sizeof nick, NULL, 0, NULL, 0);
+		if (irc_casecmp(nick, seen) == 0)
+			snprintf(seen, seensz, "%s", m->params[m->nparams - 1]);
+		return 0;
+	}
+	if (!seen[0] || !is_numeric(m->command) || m->nparams < 1)
+		return 0;
+	const char *target = m->params[0];
+	if (strcmp(target, "*") == 0 || irc_casecmp(target, seen) == 0)
+		return 0;
+	snprintf(why, whysz, "numeric %s addressed to '%.64s', not to this client's nick '%.64s' "
+		 "(RFC 2812 2.4)", m->command, target, seen);
+	return -1;
 }

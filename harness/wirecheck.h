@@ -20,4 +20,16 @@
  * fault found. */
 int wire_check_line(const char *p, size_t n, char *why, size_t whysz);
 
+struct irc_msg;
+
+/* RFC 2812 2.4: a numeric reply is "the sender prefix, the three-digit
+ * numeric, and the target of the reply" - the client it goes to.  seen is
+ * the nick the server's own lines have given this client so far (001's
+ * target, then each NICK it announces for it; "" until 001), which m
+ * updates.  Returns -1 with why when m is a numeric addressed to another
+ * nick than seen ("*" is accepted: servers use it for a client they have
+ * not named yet). */
+int wire_check_target(const struct irc_msg *m, char *seen, size_t seensz, char *why,
+		      size_t whysz);
+
 #endif

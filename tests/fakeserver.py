@@ -69,6 +69,8 @@ BUGS = {
     "long-401": "the 401 ERR_NOSUCHNICK line is 600 bytes long (RFC 2812 2.3: at most 512)",
     "nul-401": "the 401 ERR_NOSUCHNICK text holds a NUL byte",
     "cr-401": "the 401 ERR_NOSUCHNICK text holds a bare CR",
+    "target-401": "the 401 ERR_NOSUCHNICK comes with a 402 addressed to the missing nick, "
+                  "not to the asker",
     "ping-on-partial": "PINGs a registered client (PING :partial-1, then NOTICE :pinged) the "
                        "first time it holds an unfinished line; a PONG is answered with a "
                        "NOTICE naming its token",
@@ -485,6 +487,8 @@ class Server:
                 num = "403" if self.bug == "wrong-numeric" else "401"
                 text = {"long-401": "No such nick/channel " + "x" * 560,
                         "nul-401": "No such\0nick", "cr-401": "No such\rnick"}
+                if self.bug == "target-401":
+                    self.send(c, f":{NAME} 402 {target} {target} :No such server")
                 self.numeric(c, num, target, text.get(self.bug, "No such nick/channel"))
             return
         self.send(peer, f":{c.mask()} {cmd} {peer.nick} :{text}")

@@ -58,6 +58,11 @@ BROKEN = {
                                                 "(RFC 2812 2.3: at most 512)"]}, ()),
     "nul-401": ({"fx-privmsg-nosuchnick-401": ["the server sent a NUL byte inside a line"]}, ()),
     "cr-401": ({"fx-privmsg-nosuchnick-401": ["the server sent a CR inside a line"]}, ()),
+    # RFC 2812 2.4: every numeric names its recipient; the case never
+    # looks at the stray 402, the numeric check does.
+    "target-401": ({"fx-privmsg-nosuchnick-401": ["the server sent numeric 402 addressed to",
+                                                  "not to this client's nick",
+                                                  "(RFC 2812 2.4)"]}, ()),
     # One blocked client stalls everyone: cases run one at a time so only
     # the case that leaves a line unfinished can be hurt by it.
     "block-partial": ({"fx-partial-line-does-not-block": ["sync", "got no PONG"]},
