@@ -40,6 +40,7 @@ import argparse
 import os
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -242,9 +243,9 @@ def render(traced, titles, cases):
         out.append("")
     gaps = [(r, note) for r, status, _, note in traced if status == "gap"]
     out += ["## Gaps: not yet tested", "",
-            f"{len(gaps)} rows no case tests yet and nothing keeps from testing.", ""]
+            f"{len(gaps)} rows that a case against one server could test, and none does yet.", ""]
     for r, note in gaps:
-        text = r["text"] if r["kind"] != "sentence" else r["text"][:120]
+        text = r["text"] if len(r["text"]) <= 120 else r["text"][:117] + "..."
         out.append(f"- {r['id']}: {_cell(text)}" + (f" ({_cell(note)})" if note else ""))
     return "\n".join(out) + "\n"
 
@@ -328,6 +329,8 @@ def main(argv):
     reasons = sum(1 for _, s, _, _ in traced if s == "reason")
     print(f"{len(traced)} rows: {covered} covered, {reasons} with a reason, {gaps} gaps, "
           f"{len(problems)} with neither")
+    gap_ids = [r["id"] for r, s, _, _ in traced if s == "gap"]
+    print(textwrap.fill("gaps: " + " ".join(gap_ids), width=100, subsequent_indent="  "))
     return 1 if problems else 0
 
 

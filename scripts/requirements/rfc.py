@@ -26,9 +26,10 @@ from syntax import forms, shapes_text
 HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.? +(\S.*)$")
 FOOTER = re.compile(r"^(Kalt +Informational|Oikarinen & Reed) +\[Page \d+\]$")
 HEADER = re.compile(r"^RFC (2812|1459) +Internet Relay Chat")
-KEYWORD = re.compile(r"\b(MUST|SHOULD|REQUIRED|SHALL)\b")
+KEYWORD = re.compile(r"\b(MUST(?: NOT| NEVER)?|SHOULD(?: NOT)?|REQUIRED|SHALL(?: NOT)?)\b")
 # RFC 1459 predates RFC 2119: its requirements are in lower case
-KEYWORD_1459 = re.compile(r"\b(must|should|required|shall)\b", re.I)
+KEYWORD_1459 = re.compile(r"\b(must(?: not| never)?|should(?: not)?|required|shall(?: not)?)\b",
+                          re.I)
 NUMERIC_DEF = re.compile(r"^ {4,}(\d{3}) +((?:RPL|ERR)_[A-Z0-9_]+)\s*$")
 NUMERIC_NAME = re.compile(r"\b((?:RPL|ERR)_[A-Z0-9_]+)\b")
 ABNF_LIST = re.compile(r"^\s*(\w+)\s+=\s+(\w+)\s+\*\(\s*\",\"\s+\2\s*\)\s*$")
