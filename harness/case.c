@@ -38,6 +38,8 @@ static const struct {
 	{"close", STEP_CLOSE},             {"oper", STEP_OPER},
 	{"stop-reading", STEP_STOP_READING}, {"resume-reading", STEP_RESUME_READING},
 	{"require", STEP_REQUIRE},         {"pause", STEP_PAUSE},
+	{"expect-exact", STEP_EXPECT_EXACT}, {"expect-next-exact", STEP_EXPECT_NEXT_EXACT},
+	{"expect-none-exact", STEP_EXPECT_NONE_EXACT},
 };
 
 const char *step_name(enum step_kind k)
@@ -398,6 +400,7 @@ static int check_arg(struct parser *p, struct step *st)
 			return -1;
 		return *arg ? fail(p, "pause takes only a number of milliseconds") : 0;
 	case STEP_EXPECT: case STEP_EXPECT_NEXT: case STEP_EXPECT_NONE:
+	case STEP_EXPECT_EXACT: case STEP_EXPECT_NEXT_EXACT: case STEP_EXPECT_NONE_EXACT:
 		return check_pattern(p, arg);
 	case STEP_EXPECT_RE:
 		return check_regex(p, st);

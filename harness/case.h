@@ -45,6 +45,9 @@ enum step_kind {
 	STEP_EXPECT_RE,     /* a raw line matching a PCRE2 regex arrives */
 	STEP_EXPECT_ANY,    /* one of several patterns (' || ') arrives */
 	STEP_EXPECT_NONE,   /* nothing matching arrives before a PING barrier */
+	STEP_EXPECT_EXACT,      /* expect, every field compared case-sensitively */
+	STEP_EXPECT_NEXT_EXACT, /* expect-next, the same */
+	STEP_EXPECT_NONE_EXACT, /* expect-none, the same */
 	STEP_EXPECT_CLOSE,  /* the server closes the connection */
 	STEP_SYNC,          /* PING/PONG barrier */
 	STEP_ABORT,         /* RST: SO_LINGER {1,0} then close */

@@ -111,6 +111,7 @@ static void scan_case(const struct casefile *c, struct cov *cv)
 			add_commands(st->arg, cmd_seen, cv);
 			break;
 		case STEP_EXPECT: case STEP_EXPECT_NEXT: /* not expect-none: it forbids */
+		case STEP_EXPECT_EXACT: case STEP_EXPECT_NEXT_EXACT:
 			add_numeric(st->arg, num_seen, cv);
 			break;
 		case STEP_EXPECT_ANY:

@@ -30,17 +30,52 @@ int pattern_compile(struct pattern *p, const char *text, char *err, size_t errsz
 	return 0;
 }
 
+/* irc_mask_match's glob (RFC 2812 2.5: '*', '?', '\' escapes the next
+ * byte), comparing bytes as they are: text that must arrive unchanged. */
+static bool glob_exact(const char *mask, const char *s)
+{
+	const char *star_m = NULL, *star_t = NULL;
+	while (*s) {
+		if (*mask == '*') {
+			while (*mask == '*')
+				mask++;
+			star_m = mask;
+			star_t = s;
+			continue;
+		}
+		bool literal = mask[0] == '\\' && mask[1];
+		char mc = literal ? mask[1] : mask[0];
+		if (mc && ((!literal && mc == '?') || mc == *s)) {
+			mask += literal ? 2 : 1;
+			s++;
+			continue;
+		}
+		if (!star_m)
+			return false;
+		mask = star_m;
+		s = ++star_t;
+	}
+	while (*mask == '*')
+		mask++;
+	return *mask == '\0';
+}
+
+static bool field_match(const struct pattern *p, const char *mask, const char *s)
+{
+	return p->exact ? glob_exact(mask, s) : irc_mask_match(mask, s);
+}
+
 bool pattern_match(const struct pattern *p, const struct irc_msg *m)
 {
 	const struct irc_msg *pm = p->msg;
-	if (pm->prefix && (!m->prefix || !irc_mask_match(pm->prefix, m->prefix)))
+	if (pm->prefix && (!m->prefix || !field_match(p, pm->prefix, m->prefix)))
 		return false;
-	if (!irc_mask_match(pm->command, m->command))
+	if (!field_match(p, pm->command, m->command))
 		return false;
 	if (m->nparams < p->nfixed || (!p->any_tail && m->nparams != p->nfixed))
 		return false;
 	for (int i = 0; i < p->nfixed; i++)
-		if (!irc_mask_match(pm->params[i], m->params[i]))
+		if (!field_match(p, pm->params[i], m->params[i]))
 			return false;
 	return true;
 }

@@ -398,7 +398,9 @@ static int matchset_build(struct runctx *x, const struct step *st, struct matchs
 			matchset_free(ms);
 			return -1;
 		} else {
-			ms->npats++;
+			ms->pats[ms->npats++].exact = st->kind == STEP_EXPECT_EXACT ||
+						      st->kind == STEP_EXPECT_NEXT_EXACT ||
+						      st->kind == STEP_EXPECT_NONE_EXACT;
 		}
 	}
 	return 0;
@@ -416,7 +418,8 @@ static int step_expect(struct runctx *x, const struct step *st)
 		long dl = sess_deadline(&x->sess, x->env->timeout_ms);
 		ms.deadline = dl;
 		struct rline *l = sess_wait(&x->sess, k, match_set, &ms,
-					    st->kind == STEP_EXPECT_NEXT, dl);
+					    st->kind == STEP_EXPECT_NEXT ||
+						    st->kind == STEP_EXPECT_NEXT_EXACT, dl);
 		if (ms.re_stop == RE_LIMIT) {
 			/* Not the server's fault: the regex backtracks without bound. */
 			set_verdict(x, V_ERROR, "%s:%d: expect-re: %s on a line of %zu bytes "
@@ -602,9 +605,12 @@ static int run_step(struct runctx *x, const struct step *st)
 	case STEP_REPEAT: return step_repeat(x, st);
 	case STEP_EXPECT:
 	case STEP_EXPECT_NEXT:
+	case STEP_EXPECT_EXACT:
+	case STEP_EXPECT_NEXT_EXACT:
 	case STEP_EXPECT_RE:
 	case STEP_EXPECT_ANY: return step_expect(x, st);
-	case STEP_EXPECT_NONE: return step_expect_none(x, st);
+	case STEP_EXPECT_NONE:
+	case STEP_EXPECT_NONE_EXACT: return step_expect_none(x, st);
 	case STEP_OPER: return step_oper(x, st);
 	case STEP_REQUIRE: return step_require(x, st);
 	case STEP_PAUSE: pause_ms(st->num); return 0;

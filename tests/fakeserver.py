@@ -65,6 +65,7 @@ BUGS = {
     "433-holds-001": "a client's first NICK gets a 433 whose text holds ' 001 '",
     "001-bad-nick": "001 renames the client to 'bad*(nick)+', which is no nickname",
     "long-nick": "001 renames the client to a 30-character nick (NICKLEN=30)",
+    "upcase-text": "PRIVMSG and NOTICE text reaches its recipients in upper case",
     "chatty": "once a client is registered, floods it with short NOTICE lines without end",
     "long-401": "the 401 ERR_NOSUCHNICK line is 600 bytes long (RFC 2812 2.3: at most 512)",
     "nul-401": "the 401 ERR_NOSUCHNICK text holds a NUL byte",
@@ -469,6 +470,8 @@ class Server:
                 self.numeric(c, "412", "No text to send")
             return
         target, text = params[0], params[1]
+        if self.bug == "upcase-text":
+            text = text.upper()
         key = casefold(target)
         if target.startswith("#"):
             entry = self.chans.get(key)
