@@ -22,14 +22,20 @@ Inputs:
       a row given twice is an error naming the line.
 
 How a row is covered (cases.py says how the steps are read):
-  form      a case sends the command with parameters of that shape: the
-            same count (or more when the form ends in "..."); a `one` list
-            parameter has no comma, `many` has one; literal words equal.
-            A line matching a form with a literal (JOIN 0, WHO x o) counts
+  form      a case sends the command with parameters fitting one of the
+            form's shapes (the key column of requirements-rfc.tsv: every
+            realisation of the syntax line that has the form's feature, such
+            as a list of several items or an optional parameter present;
+            for a command's first form, the realisation with none).  A
+            shape fits when the parameter count is equal (or greater, when
+            it ends in more:), a `one` list parameter has no comma, a
+            `many` one has one, and a `lit` word is equal in any case.
+            A line fitting a form with a literal (JOIN 0, WHO x o) counts
             only for such forms.  MODE counts for 3.2.3 when its first
             parameter starts with # & + ! or {chan, else for 3.1.5.
-  numeric   a case expects that numeric as an answer to that command (the
-            same client last sent it), MODE split as above.
+  numeric   a case expects that numeric as an answer to that command (in
+            the batch the expecting client sent since its previous expect
+            step: cases.py), MODE split as above.
   reply     a case expects that numeric anywhere.
   sentence  only the case ids listed in cases/requirements.txt.
 Cases listed by hand add to what the rules find for any row.  A row with

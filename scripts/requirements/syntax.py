@@ -1,12 +1,12 @@
 """syntax.py - one RFC 2812 "Parameters:" line -> the parameter forms to test.
 
-A form is a tuple of slots, one per IRC parameter, plus `more`: None, or
-the name of a parameter of which one or more further ones follow.  A slot is (kind, name):
-  ("lit", "0")       the parameter is exactly this word (case-insensitive)
-  ("any", "key")     any one parameter
-  ("one", "channel") a list parameter holding one item (no comma)
+A shape is a tuple of slots, one per IRC parameter, plus `more`: None, or
+the name of a parameter of which one or more further ones follow.  A slot
+is (kind, name):
+  ("lit", "0")        the parameter is exactly this word (case-insensitive)
+  ("any", "key")      any one parameter
+  ("one", "channel")  a list parameter holding one item (no comma)
   ("many", "channel") a list parameter holding several items (a comma)
-  ("list", "channel") a list parameter, one item or several
 
 Rules (RFC 2812 3: spaces in a syntax line separate parameters):
 - `<x> *( "," <x> )` is one list slot; so is `<x>` when 2.3.1 defines x as
@@ -20,10 +20,12 @@ Rules (RFC 2812 3: spaces in a syntax line separate parameters):
 
 Forms produced for one alternative: the minimal form (every optional part
 absent, every list one item), then one form per feature: each list with
-several items, each optional part present (its enclosing optional parts
-present, its inner ones absent), each further-parameters part present.  In a
-feature form the list slots other than the feature's own accept one item or
-several.
+several items, each optional part present, each further-parameters part
+present.  A form is labelled by its feature alone (JOIN <channel> <key>) and
+matched through its shapes: every realisation of the line (each optional
+part present or absent, each list one item or several) that has the
+feature, so `JOIN #a,#b k1,k2` counts for several channels, for a key and
+for several keys.
 """
 import re
 
