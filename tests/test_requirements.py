@@ -217,7 +217,8 @@ def test_numeric_answers_the_batch_sent_since_the_last_expect(tmp_path):
     path = tmp_path / "c.case"
     path.write_text("id: c\nclients: a b\n\na b: register\na: send MOTD\na: send PING :x\n"
                     "a: expect-any 375 * || 422 *\na: expect 376 *\nb: expect 251 *\n"
-                    "a: send LUSERS\na: expect-none 376 *\na: expect-re ^(:[^ ]+ )?251 \\S+\n")
+                    "a: send LUSERS\na: expect-none 376 *\na: expect-re ^(:[^ ]+ )?251 \\S+\n"
+                    "a: send TIME\na: expect-exact 391 * *\na: expect-none-exact 402 *\n")
     case = caselib.Case(path, tmp_path)
     assert {("MOTD", "", n) for n in ("375", "422", "376")} <= case.answered
     assert ("PING", ":x", "375") in case.answered or ("PING", "x", "375") in case.answered
@@ -225,7 +226,9 @@ def test_numeric_answers_the_batch_sent_since_the_last_expect(tmp_path):
     assert ("LUSERS", "", "376") not in case.answered       # expect-none never counts
     assert ("MOTD", "", "251") not in case.answered          # a new batch after an expect
     assert not any(n == "251" and c != "LUSERS" for c, _, n in case.answered)
-    assert case.expected == {"375", "422", "376", "251"}
+    assert ("TIME", "", "391") in case.answered               # -exact verbs count too
+    assert ("TIME", "", "402") not in case.answered
+    assert case.expected == {"375", "422", "376", "251", "391"}
 
 
 def test_committed_requirements_are_current():

@@ -5,11 +5,12 @@ Read from the steps, as the harness would run them (cases/README.md):
   `chunks "A" ...` (their bytes cut at LF, CR LF stripped); `register`
   sends NICK and USER (and PASS when the run has a password), `oper` sends
   OPER.  The command is upper-cased: `join` is JOIN.
-- expected numerics: the command of each `expect`, `expect-next` and
-  `expect-any` alternative pattern when it is three digits (a glob such as
+- expected numerics: the command of each `expect`, `expect-next` (and
+  their `-exact` forms) and `expect-any` alternative pattern when it is
+  three digits (a glob such as
   `4??` names none), and the first three-digit word after `^`, `)?` or a
-  space in an `expect-re` regex.  `expect-none` asserts an absence and never
-  counts.
+  space in an `expect-re` regex.  `expect-none` (and `expect-none-exact`)
+  asserts an absence and never counts.
 - a numeric answers the commands of the expecting client's last batch: the
   lines that client sent after its previous `expect*` or `sync` step (so
   `send MOTD`, `send PING :x`, `expect 375` answers MOTD and PING; `send
@@ -77,7 +78,7 @@ def sent_lines(verb, arg):
 
 
 def expected_numerics(verb, arg):
-    if verb in ("expect", "expect-next"):
+    if verb in ("expect", "expect-next", "expect-exact", "expect-next-exact"):
         patterns = [arg]
     elif verb == "expect-any":
         patterns = arg.split(" || ")
