@@ -141,16 +141,20 @@ int html_dir_open(struct html_dir *d, const char *path, char *err, size_t errsz)
 	mode_t mask = umask(0);
 	umask(mask);
 	chmod(d->tmp, 0777 & ~mask);
-	char sub[HTML_PATH_MAX + 32];
-	snprintf(sub, sizeof sub, "%s/cases", d->tmp);
-	if (mkdir(sub, 0777) != 0) {
-		snprintf(err, errsz, "%s: %s", sub, strerror(errno));
-		html_dir_abort(d);
-		return -1;
-	}
 	FILE *m = html_dir_file(d, HTML_MARKER, err, errsz);
 	if (!m || html_dir_close_file(m, HTML_MARKER, err, errsz) != 0) {
 		html_dir_abort(d);
+		return -1;
+	}
+	return 0;
+}
+
+int html_dir_mkdir(const struct html_dir *d, const char *rel, char *err, size_t errsz)
+{
+	char p[HTML_PATH_MAX + 256];
+	int n = snprintf(p, sizeof p, "%s/%s", d->tmp, rel);
+	if (n < 0 || (size_t)n >= sizeof p || (mkdir(p, 0777) != 0 && errno != EEXIST)) {
+		snprintf(err, errsz, "%s: cannot create: %s", rel, strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -39,8 +39,10 @@ struct html_dir {
 	char tmp[HTML_PATH_MAX + 16]; /* where it is written: path.tmp-XXXXXX */
 };
 
-/* Makes the temporary directory (and tmp/cases).  0, or -1 with err. */
+/* Makes the temporary directory.  0, or -1 with err. */
 int html_dir_open(struct html_dir *d, const char *path, char *err, size_t errsz);
+/* Makes the directory tmp/rel.  0, or -1 with err. */
+int html_dir_mkdir(const struct html_dir *d, const char *rel, char *err, size_t errsz);
 /* Opens tmp/rel for writing; NULL with err. */
 FILE *html_dir_file(const struct html_dir *d, const char *rel, char *err, size_t errsz);
 /* Closes f; -1 with err when anything written to it was lost. */

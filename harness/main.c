@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "coverage.h"
 #include "discover.h"
+#include "leakpin.h"
 #include "report.h"
 #include "clock.h"
 #include "probe.h"
@@ -39,6 +40,7 @@ struct run {
 	bool *overlapped;     /* per case: a server death overlapped it */
 	struct supervisor sup;  /* server deaths and restarts (--spawn) */
 	struct valgrind *vg;    /* --valgrind: its command line and XML */
+	struct leakpin *lp;     /* --valgrind: leaks pinned on cases */
 	atomic_size_t no_server; /* cases not run: the restart failed */
 	bool tty;
 };
@@ -101,15 +103,23 @@ static void run_one(struct run *rn, size_t i, bool rerun)
 	struct case_result *cr = &rn->res.cases[i];
 	char why[1024] = "";
 	struct sup_ticket t;
+	leakpin_begin(rn->lp, i);
 	if (!sup_case_begin(&rn->sup, &t)) {
 		not_run(rn, i, "not run: the server died and could not be restarted");
 		atomic_fetch_add(&rn->no_server, 1);
+		leakpin_end(rn->lp, i, cr);
 		return;
 	}
 	runner_run_case(&rn->env, rn->sel[i], cr);
 	keep_server_tail(rn, cr);
-	if (!sup_case_end(&rn->sup, &t, cr->verdict, why, sizeof why))
+	bool died = sup_case_end(&rn->sup, &t, cr->verdict, why, sizeof why);
+	/* New leaks while others ran too: decided by a serial rerun. */
+	bool leak_shared = leakpin_end(rn->lp, i, cr);
+	if (!died) {
+		if (leak_shared && !rerun)
+			rn->overlapped[i] = true;
 		return;
+	}
 	if (!rerun && !sup_failed(&rn->sup)) {
 		rn->overlapped[i] = true; /* decided by a serial rerun */
 		return;
@@ -196,16 +206,21 @@ static void run_all(struct run *rn)
 	/* Cases a server death overlapped: rerun each alone to find the one
 	 * that kills it (the others get their own verdict back). */
 	for (size_t i = 0; i < rn->nsel; i++) {
-		if (!rn->overlapped[i])
-			continue;
+		if (!rn->overlapped[i] && !leakpin_take_suspect(rn->lp, i))
+			continue; /* (a leak suspect may have been printed: it is again) */
 		rn->overlapped[i] = false;
 		free(rn->res.cases[i].message);
 		free(rn->res.cases[i].server_tail);
 		rn->res.cases[i].server_tail = NULL;
+		leakpin_free_case(&rn->res.cases[i]);
 		transcript_free(&rn->res.cases[i].tr);
 		run_one(rn, i, true);
 		report_term_case(stdout, &rn->res.cases[i], rn->o->color, rn->o->verbose);
 	}
+	leakpin_finish(rn->lp, rn->res.cases);
+	if (leakpin_error(rn->lp))
+		fprintf(stderr, "ircspec: warning: leaks could not be pinned on cases: %s\n",
+			leakpin_error(rn->lp));
 }
 
 static void list_cases(const struct casefile *const *sel, size_t n)
@@ -281,6 +296,12 @@ static int prepare_target(struct run *rn, char *err, size_t errsz)
 		 * will say how.  That is a report, not an unusable target. */
 		fprintf(stderr, "ircspec: warning: pre-flight registration failed: %s\n", err);
 	}
+	/* After the pre-flight: the server is in its loop, its start-up leaks
+	 * are behind it and are not put on the first case. */
+	if (rn->vg && !(rn->lp = leakpin_new(rn->vg, rn->sp, &rn->env, rn->nsel))) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
 	snprintf(rn->res.server_name, sizeof rn->res.server_name, "%s", rn->env.ti.server);
 	snprintf(rn->res.server_version, sizeof rn->res.server_version, "%s", rn->env.ti.version);
 	return 0;
@@ -298,6 +319,8 @@ static int stop_server(struct run *rn, char *err, size_t errsz)
 		rc = -1;
 	valgrind_close(rn->vg);
 	rn->vg = NULL;
+	leakpin_free(rn->lp);
+	rn->lp = NULL;
 	free(pids);
 	return rc;
 }
@@ -441,6 +464,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < rn.res.ncases; i++) {
 		free(rn.res.cases[i].message);
 		free(rn.res.cases[i].server_tail);
+		leakpin_free_case(&rn.res.cases[i]);
 		transcript_free(&rn.res.cases[i].tr);
 	}
 	vgxml_free_findings(rn.res.vg, rn.res.nvg);

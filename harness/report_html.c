@@ -211,10 +211,12 @@ static void target_line(const struct run_result *r, char *out, size_t outsz)
 		 r->server_version);
 }
 
-static int write_index(const struct html_dir *d, const struct run_result *r, char *err,
-		       size_t errsz)
+static int write_index(const struct html_dir *d, const char *sub, const struct run_result *r,
+		       char *err, size_t errsz)
 {
-	FILE *f = html_dir_file(d, "index.html", err, errsz);
+	char rel[256];
+	snprintf(rel, sizeof rel, "%sindex.html", sub);
+	FILE *f = html_dir_file(d, rel, err, errsz);
 	if (!f)
 		return -1;
 	html_page_head(f, "ircspec report");
@@ -223,7 +225,28 @@ static int write_index(const struct html_dir *d, const struct run_result *r, cha
 	filters(f, r);
 	families(f, r);
 	html_page_foot(f, filter_js);
-	return html_dir_close_file(f, "index.html", err, errsz);
+	return html_dir_close_file(f, rel, err, errsz);
+}
+
+int report_html_into(const struct html_dir *d, const char *sub, const struct run_result *r,
+		     char *err, size_t errsz)
+{
+	char target[400], rel[256];
+	target_line(r, target, sizeof target);
+	snprintf(rel, sizeof rel, "%scases", sub);
+	if ((sub[0] && html_dir_mkdir(d, sub, err, errsz) != 0) ||
+	    html_dir_mkdir(d, rel, err, errsz) != 0)
+		return -1;
+	for (size_t i = 0; i < r->ncases; i++) {
+		snprintf(rel, sizeof rel, "%scases/%s.html", sub, r->cases[i].c->id);
+		FILE *f = html_dir_file(d, rel, err, errsz);
+		if (!f)
+			return -1;
+		html_case_page(f, &r->cases[i], target, "../index.html");
+		if (html_dir_close_file(f, rel, err, errsz) != 0)
+			return -1;
+	}
+	return write_index(d, sub, r, err, errsz);
 }
 
 int report_html(const struct run_result *r, const char *dir, char *err, size_t errsz)
@@ -231,23 +254,7 @@ int report_html(const struct run_result *r, const char *dir, char *err, size_t e
 	struct html_dir d;
 	if (html_dir_open(&d, dir, err, errsz) != 0)
 		return -1;
-	char target[400];
-	target_line(r, target, sizeof target);
-	for (size_t i = 0; i < r->ncases; i++) {
-		char rel[sizeof r->cases[i].c->id + 16];
-		snprintf(rel, sizeof rel, "cases/%s.html", r->cases[i].c->id);
-		FILE *f = html_dir_file(&d, rel, err, errsz);
-		if (!f) {
-			html_dir_abort(&d);
-			return -1;
-		}
-		html_case_page(f, &r->cases[i], target, "../index.html");
-		if (html_dir_close_file(f, rel, err, errsz) != 0) {
-			html_dir_abort(&d);
-			return -1;
-		}
-	}
-	if (write_index(&d, r, err, errsz) != 0) {
+	if (report_html_into(&d, "", r, err, errsz) != 0) {
 		html_dir_abort(&d);
 		return -1;
 	}

@@ -13,6 +13,12 @@
  * (relative), `target` a line naming the server it ran against. */
 void html_case_page(FILE *f, const struct case_result *cr, const char *target, const char *back);
 
+struct html_dir;
+/* The whole report of r into the report directory d, under sub ("" or
+ * "NAME/"): sub/index.html and sub/cases/ID.html.  0, or -1 with err. */
+int report_html_into(const struct html_dir *d, const char *sub, const struct run_result *r,
+		     char *err, size_t errsz);
+
 /* The family of a case: the directory its file is in ("channel"), or
  * "other". */
 void html_case_family(const struct casefile *c, char *out, size_t outsz);

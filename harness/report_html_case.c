@@ -119,6 +119,23 @@ static void case_message(FILE *f, const struct case_result *cr)
 	fputs("</pre>\n", f);
 }
 
+static void case_leaks(FILE *f, const struct case_result *cr)
+{
+	if (cr->nleaks == 0)
+		return;
+	fprintf(f, "<h2 id=\"leaks\">Leaks: %zu new in the server during this case</h2>\n",
+		cr->nleaks);
+	for (size_t i = 0; i < cr->nleaks; i++) {
+		fputs("<div class=\"finding\"><p><b>", f);
+		html_str(f, cr->leaks[i].kind);
+		fputs("</b> ", f);
+		html_str(f, cr->leaks[i].what);
+		fputs("</p><pre class=\"leak\">", f);
+		html_str(f, cr->leaks[i].stack);
+		fputs("</pre></div>\n", f);
+	}
+}
+
 /* Server output, with sanitizer and Valgrind lines marked. */
 static void case_server_tail(FILE *f, const struct case_result *cr)
 {
@@ -206,6 +223,7 @@ void html_case_page(FILE *f, const struct case_result *cr, const char *target, c
 	fputs("</p>\n", f);
 	case_meta(f, cr, target);
 	case_message(f, cr);
+	case_leaks(f, cr);
 	case_server_tail(f, cr);
 	case_transcript(f, &cr->tr);
 	html_page_foot(f, NULL);

@@ -8,7 +8,10 @@
  *    "valgrind":[{"kind","what","stack"}],
  *    "cases":[{"id","file","title","spec":[..],"level","tags":[..],"status",
  *              "message","duration_ms",
- *              "transcript":[{"t_ms","client","dir","data"}]}]}
+ *              "transcript":[{"t_ms","client","dir","data"}],
+ *              "server_tail","leaks":[{"kind","what","stack"}]}]}
+ * ("server_tail": the spawned server's last output lines when a case that
+ * did not pass ended; "leaks": --valgrind's leaks pinned on the case.)
  * Unknown values are null.  Where a transcript lost entries for size, an
  * "event" entry "... N entries dropped ..." stands in the gap, so the shape
  * stays the same. */
@@ -222,6 +225,21 @@ static void json_transcript(FILE *f, const struct transcript *t)
 	fputc(']', f);
 }
 
+static void json_findings(FILE *f, const struct vg_finding *v, size_t n)
+{
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",\n  {\"kind\":" : "\n  {\"kind\":", f);
+		json_str_or_null(f, v[i].kind);
+		fputs(",\"what\":", f);
+		json_str_or_null(f, v[i].what);
+		fputs(",\"stack\":", f);
+		json_str_or_null(f, v[i].stack);
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
 static void json_case(FILE *f, const struct case_result *cr)
 {
 	const struct casefile *c = cr->c;
@@ -251,6 +269,10 @@ static void json_case(FILE *f, const struct case_result *cr)
 	json_str_or_null(f, cr->message);
 	fprintf(f, ",\"duration_ms\":%ld,\"transcript\":", cr->duration_ms);
 	json_transcript(f, &cr->tr);
+	fputs(",\"server_tail\":", f);
+	json_str_or_null(f, cr->server_tail);
+	fputs(",\"leaks\":", f);
+	json_findings(f, cr->leaks, cr->nleaks);
 	fputc('}', f);
 }
 
@@ -277,19 +299,13 @@ static void json_head(FILE *f, const struct run_result *r)
 		n[V_PASS], n[V_FAIL], n[V_SKIP], n[V_ERROR], n[V_CRASH], r->ncases);
 }
 
+static void json_findings(FILE *f, const struct vg_finding *v, size_t n);
+
 static void json_valgrind(FILE *f, const struct run_result *r)
 {
-	fputs("\"valgrind\":[", f);
-	for (size_t i = 0; i < r->nvg; i++) {
-		fputs(i ? ",\n  {\"kind\":" : "\n  {\"kind\":", f);
-		json_str_or_null(f, r->vg[i].kind);
-		fputs(",\"what\":", f);
-		json_str_or_null(f, r->vg[i].what);
-		fputs(",\"stack\":", f);
-		json_str_or_null(f, r->vg[i].stack);
-		fputc('}', f);
-	}
-	fputs("],\n", f);
+	fputs("\"valgrind\":", f);
+	json_findings(f, r->vg, r->nvg);
+	fputs(",\n", f);
 }
 
 int report_json(const struct run_result *r, const char *path, char *err, size_t errsz)

@@ -50,6 +50,13 @@ void transcript_settle(struct transcript *t, atomic_size_t *run_total);
 void transcript_free(struct transcript *t);
 const char *tdir_name(enum tdir d); /* "send", "recv", "event" */
 
+/* One Valgrind finding (an error or a leak) of the spawned server. */
+struct vg_finding {
+	char *kind;  /* "InvalidRead", "Leak_DefinitelyLost", ... */
+	char *what;  /* Valgrind's one-line description */
+	char *stack; /* "fn (file:line)\n..." */
+};
+
 struct case_result {
 	const struct casefile *c;
 	enum verdict verdict;
@@ -58,13 +65,8 @@ struct case_result {
 	struct transcript tr;
 	char *server_tail; /* --spawn: the server's last output lines when the
 			      case ended, for a case that did not pass; or NULL */
-};
-
-/* One Valgrind finding (an error or a leak) of the spawned server. */
-struct vg_finding {
-	char *kind;  /* "InvalidRead", "Leak_DefinitelyLost", ... */
-	char *what;  /* Valgrind's one-line description */
-	char *stack; /* "fn (file:line)\n..." */
+	struct vg_finding *leaks; /* --valgrind: leaks new during this case */
+	size_t nleaks;
 };
 
 struct run_result {

@@ -20,6 +20,9 @@ struct valgrind {
 	bool made;             /* dir is ours (mkdtemp): removed at close */
 	char path[DIR_MAX];    /* valgrind, found in $PATH */
 	char *xml_arg;         /* "--xml-file=DIR/vg.%p.xml" */
+	char vgdb[DIR_MAX];    /* vgdb, beside valgrind */
+	char vgdb_prefix[DIR_MAX + 16]; /* DIR/vgdb: its FIFOs, ours alone */
+	char *vgdb_arg;        /* "--vgdb-prefix=DIR/vgdb" */
 	struct spawn_wrap wrap;
 };
 
@@ -62,10 +65,28 @@ static int list_vg_files(const char *dir, long *pids, size_t max, size_t *n)
 	return 0;
 }
 
+/* vgdb's FIFOs ("vgdb-from-vgdb-to-PID-..."), left behind by a Valgrind
+ * that was killed. */
+static void remove_vgdb_fifos(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		char path[DIR_MAX + 300];
+		if (strncmp(de->d_name, "vgdb-", 5) != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Removes the vg.PID.xml files in dir: an earlier run's would otherwise be
  * read at stop as if they were ours. */
 static void remove_vg_files(const char *dir)
 {
+	remove_vgdb_fifos(dir);
 	long *old = calloc(VALGRIND_MAX_FILES, sizeof *old);
 	size_t n = 0;
 	if (old && list_vg_files(dir, old, VALGRIND_MAX_FILES, &n) == 0) {
@@ -121,14 +142,16 @@ static void fill_wrap(struct valgrind *vg)
 		"--tool=memcheck", "--leak-check=full",
 		"--show-leak-kinds=definite,indirect,possible",
 		"--errors-for-leak-kinds=definite,indirect,possible", "--track-fds=no", "--xml=yes",
-		"--trace-children=yes", "--trace-children-skip=*/sh,*/bash,*/dash"};
-	_Static_assert(sizeof opts / sizeof opts[0] + 2 <= SPAWN_WRAP_ARGV_MAX,
+		"--trace-children=yes", "--trace-children-skip=*/sh,*/bash,*/dash",
+		"--vgdb=yes"};
+	_Static_assert(sizeof opts / sizeof opts[0] + 3 <= SPAWN_WRAP_ARGV_MAX,
 		       "Valgrind's argv fits a spawn_wrap");
 	size_t k = 0;
 	vg->wrap.argv[k++] = vg->path;
 	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
 		vg->wrap.argv[k++] = opts[i];
 	vg->wrap.argv[k++] = vg->xml_arg;
+	vg->wrap.argv[k++] = vg->vgdb_arg;
 	vg->wrap.argv[k] = NULL;
 	vg->wrap.ready_ms = VALGRIND_READY_MS;
 	vg->wrap.stop_ms = VALGRIND_STOP_MS;
@@ -186,13 +209,31 @@ struct valgrind *valgrind_open(const char *dir, char *err, size_t errsz)
 		free(vg);
 		return NULL;
 	}
-	if (!(vg->xml_arg = file_arg(vg->dir))) {
+	/* vgdb ships with valgrind; the FIFOs go in our directory, so no other
+	 * Valgrind on the machine answers in its place. */
+	snprintf(vg->vgdb, sizeof vg->vgdb, "%.*svgdb", (int)(strrchr(vg->path, '/') + 1 - vg->path),
+		 vg->path);
+	snprintf(vg->vgdb_prefix, sizeof vg->vgdb_prefix, "%s/vgdb", vg->dir);
+	size_t pl = strlen(vg->vgdb_prefix) + 16;
+	if ((vg->vgdb_arg = malloc(pl)))
+		snprintf(vg->vgdb_arg, pl, "--vgdb-prefix=%s", vg->vgdb_prefix);
+	if (!vg->vgdb_arg || !(vg->xml_arg = file_arg(vg->dir))) {
 		snprintf(err, errsz, "out of memory");
 		valgrind_close(vg);
 		return NULL;
 	}
 	fill_wrap(vg);
 	return vg;
+}
+
+const char *valgrind_vgdb_path(const struct valgrind *vg)
+{
+	return vg->vgdb;
+}
+
+const char *valgrind_vgdb_prefix(const struct valgrind *vg)
+{
+	return vg->vgdb_prefix;
 }
 
 const struct spawn_wrap *valgrind_wrap(const struct valgrind *vg)
@@ -277,5 +318,6 @@ void valgrind_close(struct valgrind *vg)
 		rmdir(vg->dir);
 	}
 	free(vg->xml_arg);
+	free(vg->vgdb_arg);
 	free(vg);
 }

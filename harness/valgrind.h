@@ -32,6 +32,11 @@ struct valgrind;
  * without TMPDIR) that valgrind_close removes.  Returns NULL with a message in err. */
 struct valgrind *valgrind_open(const char *dir, char *err, size_t errsz);
 
+/* vgdb (beside valgrind) and the --vgdb-prefix the server was given: to
+ * ask it for new leaks between cases (vgdb.c). */
+const char *valgrind_vgdb_path(const struct valgrind *vg);
+const char *valgrind_vgdb_prefix(const struct valgrind *vg);
+
 /* The command line and timings to give spawn_start. */
 const struct spawn_wrap *valgrind_wrap(const struct valgrind *vg);
 
