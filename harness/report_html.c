@@ -141,6 +141,34 @@ static void valgrind_section(FILE *f, const struct run_result *r)
 	}
 }
 
+/* --valgrind's leaks, by the case they were pinned on. */
+static void leaks_section(FILE *f, const struct run_result *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->ncases; i++)
+		n += r->cases[i].nleaks > 0;
+	if (n == 0)
+		return;
+	fprintf(f, "<h2 id=\"leaks\">Leaks by case: %zu case%s</h2>\n<ul>\n", n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < r->ncases; i++) {
+		const struct case_result *cr = &r->cases[i];
+		if (cr->nleaks == 0)
+			continue;
+		fputs("<li><a href=\"cases/", f);
+		html_str(f, cr->c->id);
+		fputs(".html#leaks\">", f);
+		html_str(f, cr->c->id);
+		fputs("</a>", f);
+		for (size_t k = 0; k < cr->nleaks; k++) {
+			fputs("<br><code>", f);
+			html_str(f, cr->leaks[k].what);
+			fputs("</code>", f);
+		}
+		fputs("</li>\n", f);
+	}
+	fputs("</ul>\n", f);
+}
+
 static void case_row(FILE *f, const struct case_result *cr)
 {
 	const struct casefile *c = cr->c;
@@ -222,6 +250,7 @@ static int write_index(const struct html_dir *d, const char *sub, const struct r
 	html_page_head(f, "ircspec report");
 	head_section(f, r);
 	valgrind_section(f, r);
+	leaks_section(f, r);
 	filters(f, r);
 	families(f, r);
 	html_page_foot(f, filter_js);

@@ -67,6 +67,8 @@ def test_leaks_in_two_handlers_are_pinned_on_their_cases(tmp_path):
     assert run.red() == sorted(by_case)  # the other 14 pass
     page = (tmp_path / "h" / "cases" / "away-message-replaced.html").read_text()
     assert 'id="leaks"' in page and "h_away (h_message.c:" in page
+    index = (tmp_path / "h" / "index.html").read_text()
+    assert index.count('.html#leaks">') == 3  # the index lists the leaks by case
 
 
 def test_a_leak_in_disconnect_handling_is_pinned_on_the_case_that_ended(tmp_path):

@@ -28,6 +28,8 @@
 #include "../../harness/result.h"
 #include "../../harness/select.h"
 #include "../../harness/session.h"
+#include "../../harness/vgdb.h"
+#include "../../harness/vgxml.h"
 
 static int checks, failed;
 
@@ -665,6 +667,43 @@ static int write_mode(int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+/* ---- vgdb: memcheck's answer to leak_check ... increased ---- */
+
+static void test_vgdb_parse(void)
+{
+	static const char answer[] =
+		"==7== 48 (+48) (16 (+16) direct, 32 (+32) indirect) bytes in 1 (+1) blocks are "
+		"definitely lost in loss record 3 of 4\n"
+		"==7==    at 0x48417B4: malloc (in /usr/libexec/valgrind/vgpreload_memcheck.so)\n"
+		"==7==    by 0x10DC2F: make_list (list.c:12)\n"
+		"==7== \n"
+		"==7== 1,032 (+32) bytes in 2 (+1) blocks are indirectly lost in loss record 4 of 4\n"
+		"==7==    at 0x48417B4: malloc (in /usr/libexec/valgrind/vgpreload_memcheck.so)\n"
+		"==7==    by 0x10DC40: add_node (list.c:20)\n"
+		"==7==\n"
+		"==7== LEAK SUMMARY:\n"
+		"==7==    definitely lost: 16 (+16) bytes in 1 (+1) blocks\n";
+	struct vg_finding *v = NULL;
+	size_t n = 0;
+	CHECK(vgdb_parse_leaks(answer, sizeof answer - 1, &v, &n) == 2);
+	CHECK(n == 2);
+	if (n == 2) {
+		CHECK_STR(v[0].kind, "Leak_DefinitelyLost");
+		CHECK_STR(v[0].what, "48 bytes in 1 blocks are definitely lost (new; 48 bytes in 1 "
+				     "blocks from this stack in all)");
+		CHECK_STR(v[0].stack, "malloc (in /usr/libexec/valgrind/vgpreload_memcheck.so)\n"
+				      "make_list (list.c:12)\n");
+		CHECK_STR(v[1].kind, "Leak_IndirectlyLost");
+		CHECK_STR(v[1].what, "32 bytes in 1 blocks are indirectly lost (new; 1,032 bytes in "
+				     "2 blocks from this stack in all)");
+		CHECK_STR(v[1].stack, "malloc (in /usr/libexec/valgrind/vgpreload_memcheck.so)\n"
+				      "add_node (list.c:20)\n");
+	}
+	vgxml_free_findings(v, n);
+	v = NULL, n = 0;
+	CHECK(vgdb_parse_leaks("==7== LEAK SUMMARY:\n", 20, &v, &n) == 0 && n == 0);
+}
+
 /* ---- session: the auto-PONG held across short writes ---- */
 
 #define HELD_PINGS 6
@@ -775,6 +814,7 @@ int main(int argc, char **argv)
 	test_baseline_errors(dir);
 	test_report_files(dir);
 	test_term();
+	test_vgdb_parse();
 	test_held_pong_short_write();
 	const char *names[] = {"base.json", "bad.json", "r.json", "r.xml"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
