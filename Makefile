@@ -167,7 +167,8 @@ endif
 bench: bin/refircd bin/ircspec bin/loadgen fuzz-build
 	@./scripts/bench.sh
 
-# The suite against refircd and each real server (targets/): reports/matrix.md.
+# The suite against refircd and each real server (targets/): reports/matrix.md
+# and the HTML matrix reports/matrix/ (ircspec matrix).
 matrix: bin/refircd bin/ircspec
 	@./scripts/matrix.sh
 

@@ -13,6 +13,7 @@
 static void usage(FILE *f)
 {
 	fputs("usage: ircspec [options] [CASE_FILE|DIR ...]      (default: cases/)\n"
+	      "       ircspec matrix [--html DIR] [--md FILE] [NAME=]REPORT.json ...\n"
 	      "\n"
 	      "Target:\n"
 	      "  --host H            server address (default 127.0.0.1)\n"

@@ -16,6 +16,7 @@
 #include "coverage.h"
 #include "discover.h"
 #include "leakpin.h"
+#include "matrix.h"
 #include "report.h"
 #include "clock.h"
 #include "probe.h"
@@ -406,6 +407,8 @@ static int run_selected(struct run *rn, const struct baseline *bl)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "matrix") == 0)
+		return matrix_main(argc - 1, argv + 1);
 	static struct cli o;
 	int rc = cli_parse(argc, argv, &o);
 	if (rc != 0)

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """matrix.py SERVER... - reports/matrix-<server>.json -> Markdown on stdout:
 a summary per server, a table of every case that is not green everywhere
-(servers x cases), and each failure's first line, grouped by level."""
+(servers x cases), and each failure's first line, grouped by level.
+`make matrix` now uses `ircspec matrix --md`, which tests/test_matrix.py
+holds to this script's output byte for byte: this is the format's reference."""
 import json
 import sys
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # matrix.sh - the suite against refircd and every real server that
 # targets/install.sh can provide; writes reports/matrix-<server>.json and
-# reports/matrix.md (servers x cases, with each failure's first line).
+# reports/matrix.md (servers x cases, with each failure's first line) and
+# reports/matrix/index.html (every cell a link to that server's case page).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p reports
@@ -18,9 +19,18 @@ for srv in "${servers[@]}"; do
 		spawn="targets/$srv.sh {port}"
 	fi
 	echo "matrix: $srv" >&2
+	rm -f "reports/matrix-$srv.json" # an earlier run's must not stand in for this one
 	./bin/ircspec --no-color -j "${JOBS:-8}" --spawn "$spawn" --password secret \
 		--oper ircspec:operpass --json "reports/matrix-$srv.json" cases | tail -n 1
+	if [ ! -f "reports/matrix-$srv.json" ]; then
+		echo "matrix: $srv wrote no report (see above): skipped" >&2
+		continue
+	fi
 	ran+=("$srv")
 done
-/usr/bin/python3 scripts/matrix.py "${ran[@]}" > reports/matrix.md
-echo "matrix: wrote reports/matrix.md" >&2
+files=()
+for srv in "${ran[@]}"; do
+	files+=("$srv=reports/matrix-$srv.json")
+done
+./bin/ircspec matrix --md reports/matrix.md --html reports/matrix "${files[@]}" || exit 1
+echo "matrix: wrote reports/matrix.md and reports/matrix/index.html" >&2
