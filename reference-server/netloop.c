@@ -397,7 +397,7 @@ int netloop_run(struct netloop *nl, volatile sig_atomic_t *stop, char *err, size
 {
 	/* Wake at least once a second for srv_tick, sooner when paced lines
 	 * or a long reply can go on. */
-	while (!*stop)
+	while (!*stop && !nl->srv->dying)
 		if (netloop_turn(nl, srv_wait_ms(nl->srv, 1000), err, errsz) != 0)
 			return -1;
 	return 0;

@@ -28,6 +28,10 @@ handler_fn h_privmsg, h_notice, h_wallops, h_away;
 /* h_query.c */
 handler_fn h_motd, h_lusers, h_version, h_stats, h_links, h_time, h_admin,
 	h_info, h_who, h_whois, h_whowas, h_kill, h_userhost, h_ison;
+/* h_oper.c */
+handler_fn h_connect, h_squit, h_die, h_rehash;
+/* h_network.c */
+handler_fn h_trace, h_servlist, h_squery, h_summon, h_users;
 
 /* ---- send.c: output.  Every line is cut to 510 bytes + CR LF. ---- */
 /* One line, CR LF added.  Past the send queue cap the client is killed

@@ -193,6 +193,7 @@ struct server {
 	time_t started;         /* wall clock: INFO's "Started" */
 	time_t started_mono;    /* for STATS u uptime */
 	char created_str[64];
+	bool dying;             /* an operator sent DIE: the loop ends */
 
 	struct client *clients; /* every client */
 	struct client *dirty;   /* I/O work pending */
