@@ -42,6 +42,18 @@ enum bre_result {
 int bre_compile(struct bre **out, const char *pat, size_t len, char *err, size_t errsz);
 enum bre_result bre_match(const struct bre *re, const char *s, size_t len, char *err,
 			  size_t errsz);
+
+/* A named group: its name, and what it matched (value NULL when only
+ * names are listed). */
+typedef int bre_group_fn(void *arg, const char *name, const char *value, size_t len);
+/* bre_match, then on BRE_MATCH each() for every named group that took part
+ * in the match, in the order of their names; each() returning non-zero
+ * stops the walk (the result is still BRE_MATCH). */
+enum bre_result bre_match_groups(const struct bre *re, const char *s, size_t len,
+				 bre_group_fn *each, void *arg, char *err, size_t errsz);
+/* each(arg, name, NULL, 0) for every group name of re; stops at the first
+ * non-zero return and gives it back (0 when all were listed). */
+int bre_group_names(const struct bre *re, bre_group_fn *each, void *arg);
 void bre_free(struct bre *re);
 
 #endif

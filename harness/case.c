@@ -297,6 +297,8 @@ static int check_regex(struct parser *p, struct step *st)
 		return -1;
 	if (bre_compile(&st->re, p->scratch, len, err, sizeof err) != 0)
 		return fail(p, "expect-re: %s", err);
+	if (standin_capture_names(&p->known, st->re, err, sizeof err) != 0)
+		return fail(p, "expect-re: %s", err);
 	if (p->known.lookups > 0) {
 		bre_free(st->re);
 		st->re = NULL;

@@ -17,6 +17,7 @@
 #include "pattern.h"
 #include "probe.h"
 #include "session.h"
+#include "vars.h"
 
 /* case.c checks every case with stand-in values as long as these. */
 _Static_assert(sizeof ((struct sclient *)0)->nick <= CASE_NICK_MAX + 1 &&
@@ -34,6 +35,7 @@ struct runctx {
 	char chan_names[CASE_CHAN_KEYS_MAX][CASE_CHANNEL_MAX + 1];
 	unsigned nchans;
 	long counter; /* {i} */
+	struct case_vars vars; /* captured by expect-re's named groups */
 	char *buf;    /* PATTERN_TEXT_MAX scratch for expansion */
 	enum verdict verdict;
 	char msg[4096];
@@ -92,6 +94,14 @@ static int lookup(void *arg, const char *kind, const char *key, char *out, size_
 			x->nchans++;
 		}
 		snprintf(out, outsz, "%s", x->chan_names[i]);
+	} else if (strcmp(kind, "var") == 0) {
+		const char *v = vars_get(&x->vars, key);
+		if (!v) {
+			snprintf(out, outsz, "var:%s has no value: its group took no part in a match "
+				 "so far", key);
+			return -1;
+		}
+		snprintf(out, outsz, "%s", v);
 	} else if (strcmp(kind, "server") == 0) {
 		snprintf(out, outsz, "%s", x->env->ti.server);
 	} else if (strcmp(kind, "password") == 0) {
@@ -142,8 +152,18 @@ static int number(void *arg, const struct num_term *t, long long *out, char *why
 	struct runctx *x = arg;
 	if (t->kind == NUM_ISUPPORT)
 		return number_isupport(x, t, out, why, whysz);
-	snprintf(why, whysz, "no variable '%s'", t->name);
-	return -1;
+	const char *v = vars_get(&x->vars, t->name);
+	if (!v) {
+		snprintf(why, whysz, "var:%s has no value: its group took no part in a match so far",
+			 t->name);
+		return -1;
+	}
+	if (num_parse_decimal(v, strlen(v), out) != 0) {
+		snprintf(why, whysz, "var:%s is '%.60s', not a number (at most 1000000000)", t->name,
+			 v);
+		return -1;
+	}
+	return 0;
 }
 
 /* Expands step text into x->buf; on error the case is an error, when the
@@ -302,6 +322,38 @@ static int step_repeat(struct runctx *x, const struct step *st)
 
 /* ---- expectations ---- */
 
+struct capture {
+	struct runctx *x;
+	const struct step *st;
+	int rc;
+};
+
+static int store_var(void *arg, const char *name, const char *value, size_t len)
+{
+	struct capture *cp = arg;
+	char err[160];
+	if (vars_set(&cp->x->vars, name, value, len, err, sizeof err) != 0) {
+		set_verdict(cp->x, V_ERROR, "line %d: expect-re: %s", cp->st->line, err);
+		cp->rc = -1;
+	}
+	return cp->rc;
+}
+
+/* The named groups of the line an expect-re took become case variables.
+ * Matched once more on its own: the wait tried many lines, this is one. */
+static int capture(struct runctx *x, const struct step *st, const struct bre *re,
+		   const struct rline *l)
+{
+	struct capture cp = {x, st, 0};
+	char err[160] = "the line no longer matches";
+	if (bre_match_groups(re, l->data, l->len, store_var, &cp, err, sizeof err) != BRE_MATCH &&
+	    cp.rc == 0) {
+		set_verdict(x, V_ERROR, "line %d: expect-re: capturing again: %s", st->line, err);
+		return -1;
+	}
+	return cp.rc;
+}
+
 struct matchset {
 	struct pattern pats[CASE_MAX_ALTS];
 	unsigned npats;
@@ -435,6 +487,8 @@ static int step_expect(struct runctx *x, const struct step *st)
 			fail_step(x, st, shown);
 			rc = -1;
 		} else {
+			if (ms.re)
+				rc = capture(x, st, ms.re, l);
 			hconn_remove(&x->cl[k].conn, l);
 		}
 	}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bounded_re.h"
 #include "expand.h"
 
 /* A stand-in value: head, then '_' up to the longest real value.  '_' is
@@ -73,6 +74,12 @@ int standin_lookup(void *arg, const char *kind, const char *key, char *out, size
 			return -1;
 		snprintf(head, sizeof head, "#c%s", key);
 		stand_in(out, outsz, head, CASE_CHANNEL_MAX);
+	} else if (strcmp(kind, "var") == 0) {
+		if (!vars_get(&p->vars, key)) {
+			snprintf(out, outsz, "no expect-re before this line captures var:%s", key);
+			return -1;
+		}
+		stand_in(out, outsz, "v", CASE_VAR_VALUE_MAX);
 	} else if (strcmp(kind, "server") == 0) {
 		stand_in(out, outsz, "irc.example.net", CASE_SERVER_MAX);
 	} else if (strcmp(kind, "password") == 0) {
@@ -102,10 +109,30 @@ int standin_number(void *arg, const struct num_term *t, long long *out, char *wh
 {
 	struct standin *p = arg;
 	p->lookups++;
-	if (t->kind == NUM_VAR) {
+	if (t->kind == NUM_VAR && !vars_get(&p->vars, t->name)) {
 		snprintf(why, whysz, "no expect-re before this line captures var:%s", t->name);
 		return -1;
 	}
 	*out = NUM_COUNT_TERM_MAX;
 	return 0;
+}
+
+struct names_ctx {
+	struct standin *p;
+	char *err;
+	size_t errsz;
+};
+
+static int define_name(void *arg, const char *name, const char *value, size_t len)
+{
+	(void)value;
+	(void)len;
+	struct names_ctx *nc = arg;
+	return vars_set(&nc->p->vars, name, "", 0, nc->err, nc->errsz);
+}
+
+int standin_capture_names(struct standin *p, const struct bre *re, char *err, size_t errsz)
+{
+	struct names_ctx nc = {p, err, errsz};
+	return bre_group_names(re, define_name, &nc);
 }

@@ -14,6 +14,9 @@
 
 #include "case.h"
 #include "numexpr.h"
+#include "vars.h"
+
+struct bre;
 
 struct standin {
 	struct casefile *c; /* needs_oper is set on {oper:...} */
@@ -21,11 +24,15 @@ struct standin {
 	bool connected[CASE_MAX_CLIENTS]; /* nick known: connect or register came */
 	char chan_keys[CASE_CHAN_KEYS_MAX][CASE_CHAN_KEY_MAX + 1];
 	unsigned nchan_keys;
+	struct case_vars vars; /* names the expect-re steps so far capture */
 };
 
 /* expand_lookup_fn and expand_number_fn over a struct standin. */
 int standin_lookup(void *arg, const char *kind, const char *key, char *out, size_t outsz);
 int standin_number(void *arg, const struct num_term *t, long long *out, char *why,
 		   size_t whysz);
+/* Makes the named groups of an expect-re's regex known variables from
+ * the next step on.  0, or -1 with why in err (too many, a long name). */
+int standin_capture_names(struct standin *p, const struct bre *re, char *err, size_t errsz);
 
 #endif
