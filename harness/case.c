@@ -128,7 +128,7 @@ static bool valid_spec(const char *s)
 }
 
 static const char *const header_keys[] = {"id", "title", "spec", "level",
-					  "tags", "clients", "requires"};
+					  "tags", "clients", "requires", "exclusive"};
 
 static bool is_header_key(const char *k)
 {
@@ -241,9 +241,13 @@ static int parse_header(struct parser *p, const char *key, char *val)
 			else
 				return fail(p, "requires: 'oper' or 'password', not '%s'", t);
 		}
+	} else if (strcmp(key, "exclusive") == 0) {
+		if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0)
+			return fail(p, "exclusive: 'yes' or 'no', not '%s'", val);
+		c->exclusive = val[0] == 'y';
 	} else {
 		return fail(p, "unknown header '%s' (id, title, spec, level, tags, clients, "
-			       "requires)", key);
+			       "requires, exclusive)", key);
 	}
 	return 0;
 }
@@ -559,7 +563,7 @@ static int parse_line(struct parser *p, char *raw)
 	}
 	if (!p->have_clients || (p->c->nsteps == 0 && !names_clients(p->c, key)))
 		return fail(p, "unknown header '%s' (id, title, spec, level, tags, clients, "
-			       "requires)%s", key,
+			       "requires, exclusive)%s", key,
 			    p->have_clients ? "" : "; steps come after 'clients:'");
 	return parse_step(p, key, val);
 }

@@ -92,6 +92,7 @@ struct casefile {
 	bool needs_oper;
 	bool needs_password;    /* requires: password */
 	bool robustness;        /* ends with the liveness probe */
+	bool exclusive;         /* exclusive: yes - no other case runs meanwhile */
 	struct case_client clients[CASE_MAX_CLIENTS];
 	unsigned nclients;
 	struct step *steps;

@@ -37,6 +37,12 @@ struct run {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	size_t next;          /* next case to hand out */
+	/* exclusive: yes - such a case starts once nothing else is in flight,
+	 * and nothing starts while it runs or waits (it would starve). */
+	pthread_cond_t slot_cv;
+	unsigned inflight;
+	unsigned excl_waiting;
+	bool excl_running;
 	bool *done;           /* per case: finished */
 	bool *overlapped;     /* per case: a server death overlapped it */
 	struct supervisor sup;  /* server deaths and restarts (--spawn) */
@@ -136,12 +142,38 @@ static void run_one(struct run *rn, size_t i, bool rerun)
 	cr->verdict = V_CRASH;
 }
 
+/* Under rn->mu: waits until case i may start, and counts it in flight. */
+static void take_slot(struct run *rn, size_t i)
+{
+	if (rn->sel[i]->exclusive) {
+		rn->excl_waiting++;
+		while (rn->inflight > 0 || rn->excl_running)
+			pthread_cond_wait(&rn->slot_cv, &rn->mu);
+		rn->excl_waiting--;
+		rn->excl_running = true;
+	} else {
+		while (rn->excl_running || rn->excl_waiting > 0)
+			pthread_cond_wait(&rn->slot_cv, &rn->mu);
+	}
+	rn->inflight++;
+}
+
+static void free_slot(struct run *rn, size_t i)
+{
+	rn->inflight--;
+	if (rn->sel[i]->exclusive)
+		rn->excl_running = false;
+	pthread_cond_broadcast(&rn->slot_cv);
+}
+
 static void *worker(void *arg)
 {
 	struct run *rn = arg;
 	for (;;) {
 		pthread_mutex_lock(&rn->mu);
 		size_t i = rn->next++;
+		if (i < rn->nsel)
+			take_slot(rn, i);
 		pthread_mutex_unlock(&rn->mu);
 		if (i >= rn->nsel)
 			return NULL;
@@ -154,6 +186,7 @@ static void *worker(void *arg)
 			run_one(rn, i, false);
 		}
 		pthread_mutex_lock(&rn->mu);
+		free_slot(rn, i);
 		rn->done[i] = true;
 		pthread_cond_signal(&rn->cv);
 		pthread_mutex_unlock(&rn->mu);
@@ -425,6 +458,7 @@ int main(int argc, char **argv)
 	rn.tty = isatty(STDERR_FILENO);
 	pthread_mutex_init(&rn.mu, NULL);
 	pthread_cond_init(&rn.cv, NULL);
+	pthread_cond_init(&rn.slot_cv, NULL);
 	rn.env.host = o.host;
 	rn.env.port = o.port;
 	rn.env.password = o.password;

@@ -11,7 +11,7 @@ on stderr, on the first received line containing TEXT.
     python3 tests/fakeserver.py [--port P] [--bug NAME] [--delay S]
                                 [--crash-on TEXT] [--announce FILE]
                                 [--start-delay S] [--record FILE]
-                                [--isupport "TOKEN=V ..."]
+                                [--isupport "TOKEN=V ..."] [--trace FILE]
 
 One process, one selectors loop, one thread: the "block-partial" bug can
 then really stop everyone.  It prints `fakeserver: listening on HOST:PORT`
@@ -20,7 +20,9 @@ on stderr when ready (port 0 picks a free one); `--announce FILE` appends
 can connect the file names this process; `--start-delay S` waits S seconds
 between the two (a server slow to start); `--record FILE` appends every
 byte received, as received, to FILE; `--isupport` replaces the tokens of
-its 005 (default: DEFAULT_ISUPPORT).  SIGTERM/SIGINT exit 0.
+its 005 (default: DEFAULT_ISUPPORT); `--trace FILE` appends "N LINE" for
+every line as it is handled, N numbering the connections.  SIGTERM/SIGINT
+exit 0.
 
 From Python: `with FakeServer("echo") as srv: ... srv.port ...`, or
 `FakeServer.command("echo")` for `ircspec --spawn` (has a {port} to fill).
@@ -104,8 +106,9 @@ def parse(line):
 
 
 class Client:
-    def __init__(self, sock):
+    def __init__(self, sock, number=0):
         self.sock = sock
+        self.number = number
         self.inbuf = bytearray()
         self.out = bytearray()
         self.nick = self.user = None
@@ -122,8 +125,10 @@ class Client:
 
 class Server:
     def __init__(self, bug="none", delay=2.0, crash_on=None, record=None,
-                 isupport=DEFAULT_ISUPPORT):
+                 isupport=DEFAULT_ISUPPORT, trace=None):
         self.bug = bug
+        self.trace = trace
+        self.accepted = 0
         self.isupport = isupport.split()
         self.record = record
         self.delay = delay
@@ -180,7 +185,8 @@ class Server:
             sock.close()
             return
         sock.setblocking(False)
-        c = Client(sock)
+        self.accepted += 1
+        c = Client(sock, self.accepted)
         self.clients[sock] = c
         self.sel.register(sock, selectors.EVENT_READ, c)
         if self.bug == "garbage":
@@ -308,6 +314,9 @@ class Server:
 
     def line(self, c, raw):
         text = raw.rstrip(b"\r").decode("utf-8", "replace")
+        if self.trace:
+            with open(self.trace, "a") as f:
+                f.write(f"{c.number} {text}\n")
         if self.crash_on and self.crash_on in text:
             print(f"fakeserver: crashing on purpose (SIGSEGV) at {text!r}",
                   file=sys.stderr, flush=True)
@@ -512,10 +521,11 @@ def main(argv=None):
                     help="seconds between bind() and listen()")
     ap.add_argument("--isupport", default=DEFAULT_ISUPPORT, metavar="TOKENS",
                     help="the 005 tokens, space-separated")
+    ap.add_argument("--trace", metavar="FILE", help='append "N LINE" for each line handled')
     args = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
-    srv = Server(args.bug, args.delay, args.crash_on, args.record, args.isupport)
+    srv = Server(args.bug, args.delay, args.crash_on, args.record, args.isupport, args.trace)
     srv.listen(args.port, args.announce, args.start_delay)
     srv.serve_forever()
 
@@ -535,7 +545,8 @@ class FakeServer:
 
     @staticmethod
     def argv_for(bug="none", port="{port}", **opts):
-        """opts: delay, crash_on, announce, start_delay, record, isupport (the options)."""
+        """opts: delay, crash_on, announce, start_delay, record, isupport, trace (the
+        options)."""
         argv = [sys.executable, os.path.abspath(__file__), "--port", str(port), "--bug", bug]
         for name, value in opts.items():
             if value is not None:
