@@ -54,6 +54,7 @@ static void chan_free(struct server *s, struct channel *ch)
 		free(b);
 	}
 	free(ch->topic);
+	free(ch->invited);
 	free(ch);
 	s->nchannels--;
 }
@@ -100,7 +101,9 @@ struct member *chan_add(struct server *s, struct channel *ch, struct client *c,
 	/* RFC 2812 3.2.7: an invitation is good for one join. */
 	for (unsigned i = 0; i < ch->ninvited; i++) {
 		if (ch->invited[i] == c->id) {
-			ch->invited[i] = ch->invited[--ch->ninvited];
+			memmove(ch->invited + i, ch->invited + i + 1,
+				(ch->ninvited - i - 1) * sizeof ch->invited[0]);
+			ch->ninvited--;
 			break;
 		}
 	}
@@ -150,9 +153,20 @@ void chan_add_invite(struct channel *ch, const struct client *c)
 {
 	if (chan_is_invited(ch, c))
 		return;
-	if (ch->ninvited == MAXINVITES) {
+	if (ch->ninvited == ch->invited_cap && ch->invited_cap < MAXINVITES) {
+		unsigned cap = ch->invited_cap ? 2 * ch->invited_cap : 4;
+		unsigned *grown = realloc(ch->invited, (cap < MAXINVITES ? cap : MAXINVITES) *
+						       sizeof *grown);
+		if (grown) {
+			ch->invited = grown;
+			ch->invited_cap = cap < MAXINVITES ? cap : MAXINVITES;
+		}
+	}
+	if (ch->ninvited == ch->invited_cap) {
+		if (ch->ninvited == 0)
+			return; /* no memory for even one */
 		/* Full: forget the oldest invitation. */
-		memmove(ch->invited, ch->invited + 1, (MAXINVITES - 1) * sizeof ch->invited[0]);
+		memmove(ch->invited, ch->invited + 1, (ch->ninvited - 1) * sizeof ch->invited[0]);
 		ch->ninvited--;
 	}
 	ch->invited[ch->ninvited++] = c->id;

@@ -21,7 +21,10 @@
 
 #define MAXCHANNELS 50   /* per client; ISUPPORT CHANLIMIT=#&:50; 405 past it */
 #define MAXBANS 100      /* per channel; ISUPPORT MAXLIST=b:100 */
-#define MAXINVITES 32    /* pending invites remembered per channel */
+/* Pending invitations remembered per channel: the list grows as needed up
+ * to this, so that every INVITE answered with 341 lets its user in (real
+ * servers keep 40 and more); past it the oldest is forgotten. */
+#define MAXINVITES 1024
 #define MAXTARGETS 20    /* PRIVMSG/NOTICE/KICK/JOIN list length; 407 past it */
 #define MODES_PER_LINE 6 /* parameterised mode changes per MODE; ISUPPORT MODES */
 #define USERHOST_MAX 5   /* RFC 2812 4.8: "up to 5 nicknames" */

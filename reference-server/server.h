@@ -85,8 +85,8 @@ struct channel {
 	unsigned limit;            /* 0 when no +l */
 	struct ban *bans;
 	unsigned nbans;
-	unsigned invited[MAXINVITES]; /* client ids; ids are never reused */
-	unsigned ninvited;
+	unsigned *invited;         /* client ids, oldest first; ids are never reused */
+	unsigned ninvited, invited_cap;
 	struct member *members;
 	unsigned nmembers;
 };
