@@ -92,3 +92,36 @@ fuzz-merge: $(FUZZ_TARGETS:%=bin/%)
 
 fuzz-corpus:
 	$(PYTHON) fuzz/make_corpus.py cases fuzz/corpus
+
+# ---- `ircspec fuzz --afl`: refircd with AFL++ edge coverage ----
+#   make refircd-afl   bin/refircd-afl (-O2, afl-clang-fast) and
+#                      bin/refircd-afl-asan (with ASan+UBSan): each counts
+#                      edge hits into the map named by __AFL_SHM_ID, which
+#                      `ircspec fuzz --afl` creates and hands it.
+AFL_CC ?= afl-clang-fast
+all: bin/refircd-afl  # tests/test_fuzz_network.py's grey-box run
+.PHONY: refircd-afl
+refircd-afl: bin/refircd-afl bin/refircd-afl-asan
+$(OBJ)/afl/%.o: %.c | check-tools
+	@mkdir -p $(dir $@)
+	@echo '  CC-AFL  $<'
+	@AFL_QUIET=1 $(AFL_CC) $(CSTD) $(WARN) -O2 -g -MMD -MP -c $< -o $@
+$(OBJ)/afl-asan/%.o: %.c | check-tools
+	@mkdir -p $(dir $@)
+	@echo '  CC-AFLS $<'
+	@AFL_QUIET=1 $(AFL_CC) $(CSTD) $(WARN) $(SANFLAGS) -MMD -MP -c $< -o $@
+bin/refircd-afl: $(call dir_objs,afl,$(SERVER_SRC) $(COMMON_SRC))
+	@mkdir -p bin
+	@echo '  LD-AFL  $@'
+	@AFL_QUIET=1 $(AFL_CC) -O2 -g -o $@ $^
+bin/refircd-afl-asan: $(call dir_objs,afl-asan,$(SERVER_SRC) $(COMMON_SRC))
+	@mkdir -p bin
+	@echo '  LD-AFLS $@'
+	@AFL_QUIET=1 $(AFL_CC) $(SANFLAGS) -o $@ $^
+
+# Planted bugs (fuzz/planted/*.patch): time for black-box, grey-box and
+# libFuzzer to find each, and ircspec fuzz's speed: reports/fuzz-planted.md.
+FUZZ_PLANTED_SECONDS ?= 120
+.PHONY: fuzz-planted
+fuzz-planted: bin/ircspec bin/refircd bin/refircd-asan
+	@$(PYTHON) scripts/fuzz_planted.py --seconds $(FUZZ_PLANTED_SECONDS)

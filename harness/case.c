@@ -644,6 +644,18 @@ struct casefile *case_load(const char *path, char *err, size_t errsz)
 	char *text = read_case_file(path, &size, err, errsz);
 	if (!text)
 		return NULL;
+	struct casefile *c = case_parse(path, text, size, err, errsz);
+	free(text);
+	return c;
+}
+
+struct casefile *case_parse(const char *path, char *text, size_t size, char *err,
+			    size_t errsz)
+{
+	if (size > CASE_FILE_MAX) {
+		snprintf(err, errsz, "%s: larger than %d bytes", path, CASE_FILE_MAX);
+		return NULL;
+	}
 	struct casefile *c = calloc(1, sizeof *c);
 	struct parser p = {.c = c, .path = path, .err = err, .errsz = errsz, .known.c = c};
 	p.scratch = malloc(PATTERN_TEXT_MAX);
@@ -671,7 +683,6 @@ struct casefile *case_load(const char *path, char *err, size_t errsz)
 		p.line = 1; /* a missing header belongs at the top */
 		rc = finish(&p);
 	}
-	free(text);
 	free(p.scratch);
 	if (rc != 0) {
 		case_free(c);

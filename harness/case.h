@@ -104,6 +104,11 @@ struct casefile {
  * returns NULL and writes "FILE:LINE: what is wrong" (or "FILE: ...")
  * into err. */
 struct casefile *case_load(const char *path, char *err, size_t errsz);
+/* The same from memory (`ircspec fuzz` runs the text it writes as a
+ * reproducer): text[0..size) plus a NUL at text[size]; it is modified.
+ * path names it in messages. */
+struct casefile *case_parse(const char *path, char *text, size_t size, char *err,
+			    size_t errsz);
 void case_free(struct casefile *c);
 
 const char *level_name(enum level l);

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "coverage.h"
 #include "discover.h"
+#include "fuzz_main.h"
 #include "leakpin.h"
 #include "matrix.h"
 #include "report.h"
@@ -442,6 +443,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "matrix") == 0)
 		return matrix_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "fuzz") == 0)
+		return fuzz_main(argc - 1, argv + 1);
 	static struct cli o;
 	int rc = cli_parse(argc, argv, &o);
 	if (rc != 0)

@@ -44,6 +44,7 @@ struct ring {
 	char cur[SPAWN_LINE_MAX + 1]; /* the line being received */
 	size_t curlen;
 	bool cut;
+	unsigned long total; /* lines pushed since the start, for spawn_output_lines */
 };
 
 struct spawn {
@@ -132,6 +133,7 @@ static void ring_push(struct ring *r)
 		r->n++;
 	r->curlen = 0;
 	r->cut = false;
+	r->total++;
 }
 
 static void ring_feed(struct ring *r, const char *buf, size_t len)
@@ -788,6 +790,15 @@ pid_t spawn_pid(struct spawn *sp)
 unsigned spawn_port(const struct spawn *sp)
 {
 	return sp->port; /* set once, before any other thread sees sp */
+}
+
+unsigned long spawn_output_lines(struct spawn *sp)
+{
+	pthread_mutex_lock(&sp->mu);
+	drain_locked(sp); /* what it wrote just now, too */
+	unsigned long n = sp->ring.total;
+	pthread_mutex_unlock(&sp->mu);
+	return n;
 }
 
 void spawn_tail(struct spawn *sp, unsigned nlines, char *out, size_t outsz)

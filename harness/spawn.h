@@ -110,6 +110,10 @@ pid_t spawn_pid(struct spawn *sp);
 /* The server's last nlines output lines so far, '\n'-separated (a
  * report shows them beside a failed case). */
 void spawn_tail(struct spawn *sp, unsigned nlines, char *out, size_t outsz);
+/* Lines of output the server (all its runs) has written so far: a change
+ * tells `ircspec fuzz` to look at the tail for a sanitizer report from a
+ * server that did not die of it. */
+unsigned long spawn_output_lines(struct spawn *sp);
 
 /* The port chosen at spawn_start. */
 unsigned spawn_port(const struct spawn *sp);

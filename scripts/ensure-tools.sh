@@ -65,6 +65,7 @@ need libjansson-dev has_file /usr/include/jansson.h
 need libpcre2-dev has_file /usr/include/pcre2.h
 need libexpat1-dev has_file /usr/include/expat.h
 need chromium has_cmd chromium  # tests/test_report_browser.py opens the HTML report in it
+need afl++ has_cmd afl-clang-fast  # bin/refircd-afl, grey-box `ircspec fuzz --afl`
 
 if [ ${#missing[@]} -eq 0 ]; then
 	exit 0

@@ -6,7 +6,11 @@ cases (tests/cases_fixture/) exercise: the registration burst 001..005 and
 channels and to nicks, QUIT -> ERROR and close, peers see QUIT when a client
 goes away, 401/403/404/411/412/421/433/442/451 where they are due.  `--bug NAME` switches on
 ONE classic bug (see BUGS); `--crash-on TEXT` dies by SIGSEGV, after a line
-on stderr, on the first received line containing TEXT.
+on stderr, on the first received line containing TEXT; for the fuzzer's
+oracles, `--hang-on TEXT` stops serving anyone (alive, until SIGTERM),
+`--longline-on TEXT` answers with a 600-byte line, `--report-on TEXT`
+prints a UBSan-style report on stderr and lives on, and `--leak-on TEXT`
+prints a LeakSanitizer-style report when SIGTERM stops it (exit 23).
 
     python3 tests/fakeserver.py [--port P] [--bug NAME] [--delay S]
                                 [--crash-on TEXT] [--announce FILE]
@@ -125,7 +129,10 @@ class Client:
 
 class Server:
     def __init__(self, bug="none", delay=2.0, crash_on=None, record=None,
-                 isupport=DEFAULT_ISUPPORT, trace=None):
+                 isupport=DEFAULT_ISUPPORT, trace=None, hang_on=None, longline_on=None,
+                 report_on=None, leak_on=None):
+        self.hang_on, self.longline_on, self.report_on = hang_on, longline_on, report_on
+        self.leak_on, self.leaked = leak_on, False
         self.bug = bug
         self.trace = trace
         self.accepted = 0
@@ -322,6 +329,17 @@ class Server:
                   file=sys.stderr, flush=True)
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
             os.kill(os.getpid(), signal.SIGSEGV)
+        if self.hang_on and self.hang_on in text:
+            print(f"fakeserver: hanging on purpose at {text!r}", file=sys.stderr, flush=True)
+            while True:
+                time.sleep(1)  # SIGTERM still ends it
+        if self.longline_on and self.longline_on in text:
+            self.send(c, f":{NAME} NOTICE * :" + "L" * 600)
+        if self.leak_on and self.leak_on in text:
+            self.leaked = True
+        if self.report_on and self.report_on in text:
+            print("fake.c:12:5: runtime error: signed integer overflow: 2147483647 + 1",
+                  file=sys.stderr, flush=True)
         cmd, params = parse(text)
         if not cmd:
             return
@@ -515,6 +533,10 @@ def main(argv=None):
     ap.add_argument("--bug", choices=sorted(BUGS), default="none")
     ap.add_argument("--delay", type=float, default=2.0, help="seconds, for --bug slow")
     ap.add_argument("--crash-on", metavar="TEXT")
+    ap.add_argument("--hang-on", metavar="TEXT")
+    ap.add_argument("--longline-on", metavar="TEXT")
+    ap.add_argument("--report-on", metavar="TEXT")
+    ap.add_argument("--leak-on", metavar="TEXT")
     ap.add_argument("--record", metavar="FILE", help="append every byte received to FILE")
     ap.add_argument("--announce", metavar="FILE")
     ap.add_argument("--start-delay", type=float, default=0.0, metavar="S",
@@ -523,9 +545,20 @@ def main(argv=None):
                     help="the 005 tokens, space-separated")
     ap.add_argument("--trace", metavar="FILE", help='append "N LINE" for each line handled')
     args = ap.parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
-    srv = Server(args.bug, args.delay, args.crash_on, args.record, args.isupport, args.trace)
+    srv = Server(args.bug, args.delay, args.crash_on, args.record, args.isupport, args.trace,
+                 hang_on=args.hang_on, longline_on=args.longline_on,
+                 report_on=args.report_on, leak_on=args.leak_on)
+
+    def stop(*_):
+        if srv.leaked:
+            print("==1==ERROR: LeakSanitizer: detected memory leaks\n"
+                  "SUMMARY: AddressSanitizer: 5 byte(s) leaked in 1 allocation(s).",
+                  file=sys.stderr, flush=True)
+            sys.exit(23)
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     srv.listen(args.port, args.announce, args.start_delay)
     srv.serve_forever()
 
@@ -545,8 +578,8 @@ class FakeServer:
 
     @staticmethod
     def argv_for(bug="none", port="{port}", **opts):
-        """opts: delay, crash_on, announce, start_delay, record, isupport, trace (the
-        options)."""
+        """opts: delay, crash_on, hang_on, longline_on, report_on, leak_on, announce,
+        start_delay, record, isupport, trace (the options)."""
         argv = [sys.executable, os.path.abspath(__file__), "--port", str(port), "--bug", bug]
         for name, value in opts.items():
             if value is not None:

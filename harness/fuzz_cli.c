@@ -1,0 +1,172 @@
+/* fuzz_cli.c - `ircspec fuzz` options (also documented in README.md). */
+#include "fuzz_cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fputs("usage: ircspec fuzz [--spawn CMD | --host H --port P] [--seconds N | --runs N]\n"
+	      "                    [--seed S] [-j N] [--valgrind] [--out DIR] [CASE_FILE|DIR ...]\n"
+	      "\n"
+	      "Fuzzes an IRC server over the wire.  Inputs are sessions of up to 4 clients made of\n"
+	      "the case language's actions, seeded from the cases' own steps (default: cases/)\n"
+	      "and mutated knowing IRC.  A finding (the server dies, a sanitizer reports, it stops\n"
+	      "serving a new client, or it sends a line that breaks RFC 2812 2.3) is replayed,\n"
+	      "minimised and written to --out as a .case that `ircspec --spawn CMD` replays.\n"
+	      "\n"
+	      "  --spawn 'CMD'       start the server ({port}, {password}); restarted after a death\n"
+	      "  --host H --port P   a running server (a hang ends the run: nothing to restart)\n"
+	      "  --password PW       PASS for every client\n"
+	      "  --oper NAME:PASS    operator credentials (lets inputs use OPER)\n"
+	      "  --seconds N         stop after N seconds (default 60 unless --runs)\n"
+	      "  --runs N            stop after N inputs\n"
+	      "  --seed S            PRNG seed: the same seed replays the same inputs (default 1)\n"
+	      "  -j N                sessions in parallel (only 1 so far)\n"
+	      "  --timeout MS        per step and for the liveness probe (default 2000)\n"
+	      "  --valgrind          with --spawn: run the server under Valgrind memcheck\n"
+	      "  --afl[=SIZE]        with --spawn: grey-box: the server is built with afl-clang-fast;\n"
+	      "                      its coverage map (SIZE bytes, default 65536) is shared\n"
+	      "                      through __AFL_SHM_ID and inputs reaching new edges are kept\n"
+	      "  --out DIR           findings and summary.json (default reports/fuzz)\n"
+	      "  --no-minimise       write findings as found (still replayed to confirm)\n"
+	      "  --log-inputs FILE   one line per input run: its number and hash\n"
+	      "\n"
+	      "Exit: 0 nothing found; 1 findings (see --out); 2 usage error or no usable server.\n",
+	      f);
+}
+
+static int bad(const char *what, const char *arg)
+{
+	fprintf(stderr, "ircspec fuzz: %s%s%s\n(see ircspec fuzz --help)\n", what, arg ? ": " : "",
+		arg ? arg : "");
+	return 2;
+}
+
+static int number(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || v > max || s[0] == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
+{
+	enum { O_HOST = 256, O_PORT, O_PASSWORD, O_OPER, O_SPAWN, O_VALGRIND, O_SECONDS, O_RUNS,
+	       O_SEED, O_TIMEOUT, O_OUT, O_LOG, O_NOMIN, O_AFL };
+	static const struct option longopts[] = {
+		{"host", required_argument, NULL, O_HOST},
+		{"port", required_argument, NULL, O_PORT},
+		{"password", required_argument, NULL, O_PASSWORD},
+		{"oper", required_argument, NULL, O_OPER},
+		{"spawn", required_argument, NULL, O_SPAWN},
+		{"valgrind", no_argument, NULL, O_VALGRIND},
+		{"afl", optional_argument, NULL, O_AFL},
+		{"seconds", required_argument, NULL, O_SECONDS},
+		{"runs", required_argument, NULL, O_RUNS},
+		{"seed", required_argument, NULL, O_SEED},
+		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"out", required_argument, NULL, O_OUT},
+		{"log-inputs", required_argument, NULL, O_LOG},
+		{"no-minimise", no_argument, NULL, O_NOMIN},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	memset(o, 0, sizeof *o);
+	o->host = "127.0.0.1";
+	o->port = 6667;
+	o->jobs = 1;
+	o->seed = 1;
+	o->timeout_ms = 2000;
+	o->out = "reports/fuzz";
+	o->afl_map = 65536;
+	bool have_seconds = false;
+	optind = 1;
+	int c;
+	unsigned long long v;
+	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h': usage(stdout); return 1;
+		case 'j':
+			if (number(optarg, 64, &v) != 0 || v == 0)
+				return bad("-j wants 1..64", optarg);
+			if (v > 1)
+				return bad("-j above 1 is not implemented yet", optarg);
+			o->jobs = (int)v;
+			break;
+		case O_HOST: o->host = optarg; break;
+		case O_PORT:
+			if (number(optarg, 65535, &v) != 0 || v == 0)
+				return bad("bad --port", optarg);
+			o->port = (unsigned)v;
+			break;
+		case O_PASSWORD: o->password = optarg; break;
+		case O_OPER: {
+			const char *colon = strchr(optarg, ':');
+			if (!colon || colon == optarg || !colon[1] ||
+			    (size_t)(colon - optarg) >= sizeof o->oper_name ||
+			    strlen(colon + 1) >= sizeof o->oper_pass)
+				return bad("--oper wants NAME:PASS", optarg);
+			snprintf(o->oper_name, sizeof o->oper_name, "%.*s", (int)(colon - optarg), optarg);
+			snprintf(o->oper_pass, sizeof o->oper_pass, "%s", colon + 1);
+			o->have_oper = true;
+			break;
+		}
+		case O_SPAWN: o->spawn = optarg; break;
+		case O_VALGRIND: o->valgrind = true; break;
+		case O_AFL:
+			o->afl = true;
+			if (optarg && (number(optarg, 8u << 20, &v) != 0 || v < 64))
+				return bad("--afl=SIZE wants 64..8388608 bytes", optarg);
+			if (optarg)
+				o->afl_map = (unsigned long)v;
+			break;
+		case O_SECONDS:
+			if (number(optarg, 7 * 24 * 3600, &v) != 0 || v == 0)
+				return bad("--seconds wants 1..604800", optarg);
+			o->seconds = (long)v;
+			have_seconds = true;
+			break;
+		case O_RUNS:
+			if (number(optarg, 1000000000ULL, &v) != 0 || v == 0)
+				return bad("--runs wants 1..1000000000", optarg);
+			o->runs = (unsigned long)v;
+			break;
+		case O_SEED:
+			if (number(optarg, ~0ULL, &v) != 0)
+				return bad("--seed wants a number", optarg);
+			o->seed = v;
+			break;
+		case O_TIMEOUT:
+			if (number(optarg, 600000, &v) != 0 || v < 10)
+				return bad("--timeout wants 10..600000 ms", optarg);
+			o->timeout_ms = (int)v;
+			break;
+		case O_OUT: o->out = optarg; break;
+		case O_LOG: o->log_inputs = optarg; break;
+		case O_NOMIN: o->no_minimise = true; break;
+		default: return bad("unknown option", NULL);
+		}
+	}
+	if (o->valgrind && !o->spawn)
+		return bad("--valgrind needs --spawn", NULL);
+	if (o->afl && !o->spawn)
+		return bad("--afl needs --spawn", NULL);
+	if (!have_seconds && !o->runs)
+		o->seconds = 60;
+	for (int i = optind; i < argc; i++) {
+		if (o->npaths == CLI_MAX_PATHS)
+			return bad("too many paths", NULL);
+		o->paths[o->npaths++] = argv[i];
+	}
+	if (o->npaths == 0)
+		o->paths[o->npaths++] = "cases";
+	return 0;
+}

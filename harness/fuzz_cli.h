@@ -1,0 +1,34 @@
+/* fuzz_cli.h - the command line of `ircspec fuzz`. */
+#ifndef IRCSPEC_FUZZ_CLI_H
+#define IRCSPEC_FUZZ_CLI_H
+
+#include <stdbool.h>
+
+#include "cli.h"
+
+struct fz_cli {
+	const char *host;
+	unsigned port;
+	const char *password;
+	char oper_name[64], oper_pass[64];
+	bool have_oper;
+	const char *spawn;
+	bool valgrind;
+	bool afl;               /* --afl: grey-box coverage through __AFL_SHM_ID */
+	unsigned long afl_map;  /* its size */
+	int jobs;
+	long seconds;           /* 0: until --runs */
+	unsigned long runs;     /* 0: until --seconds */
+	unsigned long long seed;
+	int timeout_ms;
+	const char *out;
+	const char *log_inputs;
+	bool no_minimise;
+	const char *paths[CLI_MAX_PATHS];
+	int npaths;
+};
+
+/* 0 to run, 1 after --help, 2 after a usage error (printed). */
+int fz_cli_parse(int argc, char **argv, struct fz_cli *o);
+
+#endif

@@ -1,0 +1,194 @@
+"""`ircspec fuzz` (issue 11): the network fuzzer against fake servers with
+one planted fault each (tests/fakeserver.py --crash-on / --hang-on /
+--longline-on / --report-on TEXT), against refircd, and against hostile
+servers.
+
+Each oracle must fire on its fault; a finding is written as a .case that
+`ircspec --spawn` replays with a crash verdict; the same --seed gives the
+same inputs; runs end by their bounds; an interrupted run writes what it
+found and stops the server.  ircspec runs as its ASan+UBSan build: its own
+stderr must hold no sanitizer report.  Seeds: tests/fuzz_fixture/seed.case
+(its lines hold the trigger words "psst", "tick" and "hello")."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fakeserver import FakeServer  # noqa: E402
+from irc import BIN, REPO, SANITIZER_MARKERS  # noqa: E402
+
+IRCSPEC = BIN / "ircspec-asan"
+SEEDS = REPO / "tests" / "fuzz_fixture"
+ENV = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:halt_on_error=1",
+           UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1", NO_COLOR="1")
+REFIRCD = f"{BIN / 'refircd'} -p {{port}} --flood-interval 0"
+
+
+def fake(**opts):
+    return FakeServer.command("none", **opts)
+
+
+def fuzz(tmp_path, spawn, *args, seeds=SEEDS, timeout=240):
+    out = tmp_path / "out"
+    argv = [str(IRCSPEC), "fuzz", "--spawn", spawn, "--out", str(out), *args, str(seeds)]
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=ENV,
+                       cwd=REPO)
+    for m in SANITIZER_MARKERS:
+        assert m not in p.stderr, f"ircspec itself: {p.stderr[-3000:]}"
+    summary = json.loads((out / "summary.json").read_text()) if (out / "summary.json").exists() \
+        else None
+    return p, out, summary
+
+
+def replay(spawn, case):
+    return subprocess.run([str(BIN / "ircspec"), "--no-color", "--timeout", "1000", "--spawn",
+                           spawn, str(case)], capture_output=True, text=True, timeout=120,
+                          cwd=REPO)
+
+
+def steps(case_text):
+    return [ln for ln in case_text.splitlines() if ln[:1] in "abcd" and ": " in ln]
+
+
+def test_help_and_usage_errors():
+    p = subprocess.run([str(IRCSPEC), "fuzz", "--help"], capture_output=True, text=True,
+                       env=ENV)
+    assert p.returncode == 0 and "--seed" in p.stdout and "--runs" in p.stdout
+    for bad in (["--runs", "0"], ["--bogus"], ["--valgrind"], ["-j", "2"]):
+        p = subprocess.run([str(IRCSPEC), "fuzz", *bad], capture_output=True, text=True,
+                           env=ENV)
+        assert p.returncode == 2, (bad, p.stderr)
+
+
+def test_crash_is_found_minimised_and_replays(tmp_path):
+    spawn = fake(crash_on="psst")
+    p, out, s = fuzz(tmp_path, spawn, "--runs", "3", "--timeout", "1000")
+    assert p.returncode == 1, p.stderr
+    crash = [f for f in s["findings"] if f["kind"] == "crash"]
+    assert crash and crash[0]["signature"] == "SIGSEGV", s
+    assert crash[0]["confirmed"] >= 2
+    case = (out / "crash-1.case").read_text()
+    raw = (out / "crash-1.raw.case").read_text()
+    assert "level: MUST" in case and "tags: fuzz crash" in case and "# Catches:" in case
+    assert len(steps(case)) < len(steps(raw)), case
+    assert "crashing on purpose" in (out / "crash-1.log").read_text()
+    r = replay(spawn, out / "crash-1.case")
+    assert r.returncode == 1 and "[CRASH]" in r.stdout, r.stdout
+    # The reproducer is about the fault: without it the same case passes.
+    r = replay(fake(), out / "crash-1.case")
+    assert r.returncode == 0, r.stdout
+
+
+def test_hang_is_found_and_replays_as_crash(tmp_path):
+    spawn = fake(hang_on="tick")
+    p, out, s = fuzz(tmp_path, spawn, "--runs", "1", "--timeout", "300", "--no-minimise")
+    assert p.returncode == 1, p.stderr
+    hang = [f for f in s["findings"] if f["kind"] == "hang"]
+    assert hang and hang[0]["confirmed"] >= 2, s
+    r = replay(spawn, out / "hang-1.case")
+    assert r.returncode == 1 and "[CRASH]" in r.stdout and "no longer serves" in r.stdout
+
+
+def test_long_line_is_a_protocol_finding(tmp_path):
+    p, out, s = fuzz(tmp_path, fake(longline_on="hello"), "--runs", "1", "--timeout", "1000")
+    assert p.returncode == 1, p.stderr
+    assert [f for f in s["findings"] if f["signature"] == "line-over-512"], s
+    assert "623 bytes" in (out / "protocol-1.log").read_text()
+
+
+def test_sanitizer_report_of_a_living_server(tmp_path):
+    p, out, s = fuzz(tmp_path, fake(report_on="psst"), "--runs", "1", "--timeout", "1000")
+    assert p.returncode == 1, p.stderr
+    san = [f for f in s["findings"] if f["kind"] == "sanitizer"]
+    assert san and san[0]["signature"].startswith("runtime-error"), s
+    assert "runtime error" in (out / "sanitizer-1.log").read_text()
+
+
+def test_refircd_gives_no_false_findings(tmp_path):
+    p, out, s = fuzz(tmp_path, REFIRCD, "--runs", "400", "--seed", "3",
+                     seeds=REPO / "cases" / "channel")
+    assert p.returncode == 0, p.stderr
+    assert s["findings"] == [] and s["inputs"] == 400 and s["corpus"] > s["seeds"] / 2
+    assert s["states"] > 50 and s["invalid_inputs"] == 0
+
+
+def test_same_seed_same_inputs(tmp_path):
+    logs = []
+    for n, seed in enumerate(("7", "7", "8")):
+        log = tmp_path / f"inputs{n}.log"
+        p, _, s = fuzz(tmp_path / str(n), REFIRCD, "--runs", "300", "--seed", seed,
+                       "--log-inputs", str(log), seeds=REPO / "cases" / "channel")
+        assert p.returncode == 0, p.stderr
+        logs.append(log.read_text())
+    assert len(logs[0].splitlines()) == 300
+    assert logs[0] == logs[1]
+    assert logs[0] != logs[2]
+
+
+@pytest.mark.parametrize("bug", ["silent", "garbage", "chatty"])
+def test_hostile_server_run_ends_by_its_deadline(tmp_path, bug):
+    # The bound is --seconds 3 plus the probe's own timeouts; subprocess's
+    # timeout turns a run that never ends into a failure.
+    p, out, s = fuzz(tmp_path, FakeServer.command(bug), "--seconds", "3", "--timeout", "500",
+                     timeout=60)
+    assert p.returncode in (0, 1, 2), p.stderr
+
+
+def test_interrupt_writes_findings_and_stops_the_server(tmp_path):
+    announce = tmp_path / "pids"
+    spawn = fake(crash_on="psst", announce=str(announce))
+    out = tmp_path / "out"
+    proc = subprocess.Popen([str(IRCSPEC), "fuzz", "--spawn", spawn, "--out", str(out),
+                             "--seconds", "120", "--timeout", "1000", str(SEEDS)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+                            cwd=REPO)
+    deadline = time.monotonic() + 60
+    while not (out / "crash-1.case").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (out / "crash-1.case").exists()
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 1, stderr
+    s = json.loads(stdout)
+    assert s["interrupted"] and s["findings"][0]["kind"] == "crash"
+    for line in announce.read_text().splitlines():
+        pid = int(line.split()[0])
+        try:
+            os.kill(pid, 0)
+            alive = True
+        except ProcessLookupError:
+            alive = False
+        assert not alive, f"server {pid} still runs after the interrupted fuzz run"
+
+
+def test_grey_box_edges_from_an_afl_build(tmp_path):
+    # bin/refircd-afl (make all, afl-clang-fast) counts edges into the map
+    # ircspec fuzz --afl shares through __AFL_SHM_ID; the same flag against
+    # the plain build gets no coverage and says so.
+    p, out, s = fuzz(tmp_path / "afl", f"{BIN / 'refircd-afl'} -p {{port}} --flood-interval 0",
+                     "--afl", "--runs", "150", seeds=REPO / "cases" / "channel")
+    assert p.returncode == 0, p.stderr
+    assert s["feedback"] == "edges+states" and s["edges"] > 200, s
+    p, out, s = fuzz(tmp_path / "plain", REFIRCD, "--afl", "--runs", "20",
+                     seeds=REPO / "cases" / "channel")
+    assert s["edges"] == 0 and "wrote no coverage" in p.stderr, p.stderr
+
+
+def test_leak_reported_at_exit_is_bisected_to_one_input(tmp_path):
+    # The report comes only when the server exits: the fuzzer stops it
+    # gracefully (every 500 inputs and at the end), then finds the input.
+    p, out, s = fuzz(tmp_path, fake(leak_on="psst"), "--runs", "3", "--timeout", "1000")
+    assert p.returncode == 1, p.stderr
+    leak = [f for f in s["findings"] if f["signature"] == "leak"]
+    assert leak and leak[0]["confirmed"] >= 2, s
+    name = leak[0]["name"]
+    assert "psst" in (out / f"{name}.case").read_text()
+    assert "LeakSanitizer" in (out / f"{name}.log").read_text()
