@@ -195,18 +195,6 @@ static bool emit_chunks(struct writer *w, const char *who, const struct fz_step 
 	return true;
 }
 
-/* A sync's PING must not be glued to a client's unfinished line (the
- * server would wait for it until the timeout): the line is ended first. */
-static void finish_lines(struct writer *w, unsigned who, unsigned nclients)
-{
-	char names[16];
-	if (!who || w->o->no_sync)
-		return;
-	who_text(who, nclients, names);
-	emits(w, names);
-	emits(w, ": raw \\r\\n\n");
-}
-
 /* One sync line for the clients in who, counted for the feedback. */
 static void emit_sync(struct writer *w, unsigned who, unsigned nclients)
 {
@@ -219,6 +207,28 @@ static void emit_sync(struct writer *w, unsigned who, unsigned nclients)
 	for (unsigned k = 0; k < nclients; k++)
 		if (who & (1u << k) && w->o->pongs)
 			w->o->pongs[k]++;
+}
+
+/* A sync's PING must not be glued to a client's unfinished line (the
+ * server would wait for it until the timeout): the line is ended first.
+ * One client at a time, each synced, in the order their lines began: two
+ * lines finished in one step would race (b's JOIN, a's KICK). */
+static void finish_lines(struct writer *w, unsigned who, unsigned nclients,
+			 const unsigned *since)
+{
+	if (w->o->no_sync)
+		return;
+	while (who) {
+		unsigned first = FZ_CLIENTS;
+		for (unsigned k = 0; k < nclients; k++)
+			if ((who & (1u << k)) && (first == FZ_CLIENTS || since[k] < since[first]))
+				first = k;
+		char line[32];
+		snprintf(line, sizeof line, "%c: raw \\r\\n\n", 'a' + first);
+		emits(w, line);
+		emit_sync(w, 1u << first, nclients);
+		who &= ~(1u << first);
+	}
 }
 
 static const char *verb(unsigned kind)
@@ -265,6 +275,7 @@ long fz_to_case(const struct fz_input *in, const struct fz_text_opts *o, char *o
 	unsigned open = 0; /* clients that a final sync can still reach */
 	unsigned mid = 0;  /* clients whose last bytes left a line unfinished */
 	unsigned pending = 0; /* clients that sent since their last sync */
+	unsigned since[FZ_CLIENTS] = {0}; /* step where a client's unfinished line began */
 	for (unsigned i = 0; i < in->nsteps; i++) {
 		const struct fz_step *st = &in->step[i];
 		unsigned who = st->who & ((1u << in->nclients) - 1);
@@ -284,10 +295,13 @@ long fz_to_case(const struct fz_input *in, const struct fz_text_opts *o, char *o
 		if (st->kind == FZ_SEND) {
 			if (st->len && !(st->ncuts && emit_chunks(&w, names, st)))
 				emit_raw(&w, names, st->data, st->len);
+			for (unsigned k = 0; k < in->nclients && st->len; k++)
+				if ((who & (1u << k)) && !(mid & (1u << k)))
+					since[k] = i;
 			if (st->len)
 				mid = st->data[st->len - 1] == '\n' ? mid & ~who : mid | who;
 		} else if (st->kind == FZ_SYNC) {
-			finish_lines(&w, who & mid & open, in->nclients);
+			finish_lines(&w, who & mid & open, in->nclients, since);
 			mid &= ~who;
 			pending &= ~who;
 			emit_sync(&w, who, in->nclients);
@@ -304,7 +318,7 @@ long fz_to_case(const struct fz_input *in, const struct fz_text_opts *o, char *o
 	}
 	if (!open && w.connected == 0)
 		emits(&w, "a: connect\n"); /* a case needs a step */
-	finish_lines(&w, open & mid, in->nclients);
+	finish_lines(&w, open & mid, in->nclients, since);
 	/* Two rounds: after the first the server has processed every
 	 * client's lines, so whatever they made it send to a client is in
 	 * before that client's second PONG (the replies are then the same

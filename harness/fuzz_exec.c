@@ -14,6 +14,9 @@
 #include "probe.h"
 #include "runner.h"
 
+/* Room for a death's status and the server's whole output ring. */
+#define FZ_OUTPUT_MAX (3000 + SPAWN_RING_LINES * (SPAWN_LINE_MAX + 1) + 1)
+
 static bool run_over(const struct fz_target *t)
 {
 	long dl = atomic_load(&t->env->deadline_ms);
@@ -63,7 +66,18 @@ static void judge(struct fz_target *t, const struct case_result *cr, bool died,
 {
 	char pwhy[512];
 	if (died) {
-		fz_classify_death(why, v);
+		/* A sanitizer's report is longer than the death's tail (and may
+		 * still have been in the pipe): this run's whole output counts. */
+		char *all = t->sp ? malloc(FZ_OUTPUT_MAX) : NULL;
+		if (all) {
+			unsigned long fresh = spawn_output_lines(t->sp) - t->out_lines;
+			int n = snprintf(all, FZ_OUTPUT_MAX, "%s\n", why);
+			if (n > 0 && (size_t)n < FZ_OUTPUT_MAX)
+				spawn_tail(t->sp, fresh < SPAWN_RING_LINES ? (unsigned)fresh : SPAWN_RING_LINES,
+					   all + n, FZ_OUTPUT_MAX - (size_t)n);
+		}
+		fz_classify_death(all ? all : why, v);
+		free(all);
 		t->restarts++;
 		if (sup_failed(t->sup)) {
 			t->gone = true;

@@ -46,13 +46,19 @@ bool fz_sanitizer_report(const char *text, char *sig, size_t sigsz)
 			word_after(p + 1, sig, sigsz);
 		return true;
 	}
+	if ((p = strstr(text, "SUMMARY: AddressSanitizer: ")) ||
+	    (p = strstr(text, "SUMMARY: MemorySanitizer: "))) {
+		word_after(strchr(p + 9, ':') + 1, sig, sigsz);
+		return true;
+	}
 	if ((p = strstr(text, ": runtime error: "))) {
 		char w[48];
 		word_after(p + 17, w, sizeof w);
 		snprintf(sig, sigsz, "runtime-error:%s", w);
 		return true;
 	}
-	if (strstr(text, "AddressSanitizer") || strstr(text, "UndefinedBehaviorSanitizer")) {
+	if (strstr(text, "AddressSanitizer") || strstr(text, "UndefinedBehaviorSanitizer") ||
+	    strstr(text, "Shadow byte legend")) {
 		snprintf(sig, sigsz, "sanitizer");
 		return true;
 	}

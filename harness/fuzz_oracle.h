@@ -14,7 +14,7 @@
 enum fz_fault { FZ_NONE, FZ_CRASH, FZ_SANITIZER, FZ_HANG, FZ_PROTOCOL, FZ_FAULTS };
 
 #define FZ_SIG_MAX 96
-#define FZ_DETAIL_MAX 4096
+#define FZ_DETAIL_MAX 16384
 
 struct fz_verdict {
 	enum fz_fault fault;
