@@ -356,6 +356,27 @@ static int parse_count(struct parser *p, char **arg, unsigned min, unsigned max,
 	return 0;
 }
 
+/* repeat's count: a number, or an EXPR (isupport:MAXLIST:b-1) that the
+ * runner evaluates; checked here with its stand-in, the largest count. */
+static int repeat_count(struct parser *p, struct step *st, char **arg)
+{
+	if (isdigit((unsigned char)**arg))
+		return parse_count(p, arg, 1, NUM_COUNT_MAX, &st->num, "repeat");
+	size_t n = strcspn(*arg, " ");
+	if (!(st->count = strndup(*arg, n)))
+		return fail(p, "out of memory");
+	struct expand_ctx ctx = {standin_lookup, &p->known, 0, false, false, standin_number, true};
+	char err[300];
+	long long v;
+	if (expand_count(&ctx, st->count, 1, &v, err, sizeof err) != 0)
+		return fail(p, "repeat: %s", err);
+	st->num = (unsigned)v;
+	*arg += n;
+	while (**arg == ' ')
+		(*arg)++;
+	return 0;
+}
+
 /* The runner adds CR LF to these. */
 #define LINE_ROOM (PATTERN_TEXT_MAX - 2)
 
@@ -392,7 +413,7 @@ static int check_arg(struct parser *p, struct step *st)
 			return fail(p, "split: nothing to send");
 		return check_text(p, st->arg, LINE_ROOM, false, &len);
 	case STEP_REPEAT:
-		if (parse_count(p, &arg, 1, 100000, &st->num, "repeat") != 0)
+		if (repeat_count(p, st, &arg) != 0)
 			return -1;
 		memmove(st->arg, arg, strlen(arg) + 1);
 		if (!st->arg[0])
@@ -697,6 +718,7 @@ void case_free(struct casefile *c)
 		return;
 	for (unsigned i = 0; i < c->nsteps; i++) {
 		free(c->steps[i].arg);
+		free(c->steps[i].count);
 		free(c->steps[i].targets);
 		bre_free(c->steps[i].re);
 		for (unsigned k = 0; k < c->steps[i].nalts; k++)

@@ -69,6 +69,7 @@ struct step {
 	char *alts[CASE_MAX_ALTS]; /* expect-any: split alternatives (owned) */
 	unsigned nalts;
 	unsigned num;           /* split pieces, repeat count, pause ms */
+	char *count;            /* repeat's count when an EXPR (owned); else NULL */
 	struct bre *re;         /* expect-re without placeholders: compiled
 				   once at load (owned); else NULL */
 	bool all_clients;       /* addressed with "*:" */

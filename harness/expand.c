@@ -120,6 +120,12 @@ static int eval(const struct expand_ctx *ctx, const char *s, size_t len, bool co
 	return 0;
 }
 
+int expand_count(const struct expand_ctx *ctx, const char *expr, long long min, long long *out,
+		 char *err, size_t errsz)
+{
+	return eval(ctx, expr, strlen(expr), true, min, out, err, errsz);
+}
+
 static void put_value(const struct expand_ctx *ctx, struct out *o, const char *val)
 {
 	if (ctx->quote_values)

@@ -51,6 +51,12 @@ struct expand_ctx {
 /* The longest value a lookup may give (its buffer is one byte more). */
 #define EXPAND_VALUE_MAX 1023
 
+/* Evaluates expr (numexpr.h) as a count between min and NUM_COUNT_MAX,
+ * under the rules of {repeat:EXPR:TEXT}.  0, or -1 / EXPAND_SKIP with a
+ * message in err. */
+int expand_count(const struct expand_ctx *ctx, const char *expr, long long min, long long *out,
+		 char *err, size_t errsz);
+
 /* Expands tmpl into out (binary-safe; *outlen bytes, NUL-terminated when
  * room).  Returns 0, or -1 / EXPAND_SKIP with a message in err. */
 int expand(const struct expand_ctx *ctx, const char *tmpl, char *out, size_t outsz,

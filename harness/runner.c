@@ -283,8 +283,27 @@ static int step_chunks(struct runctx *x, const struct step *st)
 	return 0;
 }
 
+/* repeat's count: fixed, or its EXPR with the server's values. */
+static int repeat_times(struct runctx *x, const struct step *st, unsigned *n)
+{
+	struct expand_ctx ctx = {lookup, x, 0, false, false, number, false};
+	char err[300];
+	long long v = st->num;
+	int rc = st->count ? expand_count(&ctx, st->count, 1, &v, err, sizeof err) : 0;
+	if (rc != 0) {
+		set_verdict(x, rc == EXPAND_SKIP ? V_SKIP : V_ERROR, "line %d: repeat %s: %s",
+			    st->line, st->count, err);
+		return -1;
+	}
+	*n = (unsigned)v;
+	return 0;
+}
+
 static int step_repeat(struct runctx *x, const struct step *st)
 {
+	unsigned times;
+	if (repeat_times(x, st, &times) != 0)
+		return -1;
 	/* One write for the whole burst, in batches that fit the buffer. */
 	char *batch = malloc(PATTERN_TEXT_MAX);
 	if (!batch) {
@@ -293,7 +312,7 @@ static int step_repeat(struct runctx *x, const struct step *st)
 	}
 	size_t used = 0;
 	int rc = 0;
-	for (unsigned i = 0; i < st->num && rc == 0; i++) {
+	for (unsigned i = 0; i < times && rc == 0; i++) {
 		x->counter = i;
 		size_t len;
 		if (fill(x, st, st->arg, &len) != 0) {

@@ -213,3 +213,38 @@ def test_check_gives_num_its_widest_value(tmp_path, target):
     path = case_file(tmp_path, f"a: send PRIVMSG b :{{num:isupport:X}}{{repeat:{filler}:x}}\n")
     check = ircspec(tmp_path, "--check", path, report=False)
     assert check.rc == 2 and "expanded text longer than 65533 bytes" in check.err, check
+
+
+# ---- the repeat step's count ----
+
+def test_repeat_step_takes_an_expression(tmp_path, fake_server):
+    """MAXLIST b:100 -> `repeat isupport:MAXLIST:b-1 MODE ...`: the count
+    is the server's; here NICKLEN=12 makes it 2 (n0, n1, never n2)."""
+    srv = fake_server(isupport="NICKLEN=12")
+    run, case = run_case(tmp_path, srv, """\
+a: repeat isupport:NICKLEN-10 PRIVMSG {nick:b} :n{i}
+b: expect-next PRIVMSG {nick:b} :n0
+b: expect-next PRIVMSG {nick:b} :n1
+b: expect-none PRIVMSG {nick:b} :n2
+""")
+    assert case["status"] == "pass", run
+
+
+def test_repeat_step_skips_without_its_token(tmp_path, fake_server):
+    srv = fake_server(isupport="CASEMAPPING=rfc1459")
+    run, case = run_case(tmp_path, srv, "a: repeat isupport:NICKLEN PRIVMSG {nick:b} :n{i}\n")
+    assert case["status"] == "skip", run
+    assert case["message"] == ("line 8: repeat isupport:NICKLEN: the server does not "
+                               "announce NICKLEN in 005"), run
+
+
+@pytest.mark.parametrize("count, message", [
+    ("isupport:X-5000", "repeat: 'isupport:X-5000' is -904 (X = 4096): a count or length "
+                        "must be 1-100000"),
+    ("isupport:", "repeat: bad expression: expected an ISUPPORT token (letters, digits) at ''"),
+    ("var:n", "repeat: no expect-re before this line captures var:n"),
+])
+def test_repeat_step_bad_count(tmp_path, target, count, message):
+    path = case_file(tmp_path, f"a: repeat {count} PING :x\n")
+    check = ircspec(tmp_path, "--check", path, report=False)
+    assert (check.rc, check.err) == (2, f"{path}:8: {message}\n"), check
