@@ -21,7 +21,7 @@ Settings (environment):
   MUTANTS_TIMEOUT=MS ircspec --timeout per expectation (default 1000)
   MUTANTS_DEADLINE=S ircspec --deadline per run (default 30; the clean run
                      takes 1-3 s, so only a mutant that hangs cases meets it)
-  MUTANTS_BUDGET=S   stop starting mutants after S seconds (default 1500);
+  MUTANTS_BUDGET=S   stop starting mutants after S seconds (default 1740);
                      those left are reported as not run
   MUTANTS_OUT=DIR    where the reports go (default reports)
   MUTANTS_ASAN=0     build the schema without AddressSanitizer (default: with)
@@ -142,7 +142,7 @@ def main():
     par = max(1, env_int("MUTANTS_PAR", 2))
     jobs = env_int("MUTANTS_JOBS", 8)
     timeout_ms = env_int("MUTANTS_TIMEOUT", 1000)
-    budget = env_int("MUTANTS_BUDGET", 1500)
+    budget = env_int("MUTANTS_BUDGET", 1740)
     outdir = os.environ.get("MUTANTS_OUT", "reports")
     t0 = time.time()
 
