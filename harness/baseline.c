@@ -149,6 +149,11 @@ static enum change classify(const struct baseline *b, const struct case_result *
 	return CH_SAME;
 }
 
+bool baseline_regressed(const struct baseline *b, const struct case_result *cr)
+{
+	return classify(b, cr) == CH_REGRESSION;
+}
+
 /* Lists the cases of one kind of change under a heading; returns how many. */
 static int list_changes(const struct baseline *b, const struct run_result *r, enum change want,
 			const char *heading, FILE *out)

@@ -4,6 +4,7 @@
 #ifndef IRCSPEC_BASELINE_H
 #define IRCSPEC_BASELINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -27,6 +28,10 @@ int baseline_load(const char *path, struct baseline *b, char *err, size_t errsz)
 const char *baseline_status(const struct baseline *b, const char *id);
 
 void baseline_free(struct baseline *b);
+
+/* Whether one case's result is a regression against the baseline (the rule
+ * baseline_compare counts by). */
+bool baseline_regressed(const struct baseline *b, const struct case_result *cr);
 
 /* Prints regressions (passed in the baseline and not now; crash or error
  * now, unless the baseline had that same verdict; a new case that crashes

@@ -36,6 +36,8 @@ static void usage(FILE *f)
 	      "  --timeout MS        per expectation (default 3000)\n"
 	      "  --deadline S        end the whole run after S seconds\n"
 	      "  --strict            SHOULD failures fail the run too\n"
+	      "  --fail-fast         start no case after the first one that fails the run (with\n"
+	      "                      --baseline: the first regression); the rest are not run\n"
 	      "Output:\n"
 	      "  --json FILE         JSON report (- for stdout)\n"
 	      "  --junit FILE        JUnit XML report\n"
@@ -75,7 +77,7 @@ static int number(const char *s, long min, long max, long *out)
 int cli_parse(int argc, char **argv, struct cli *o)
 {
 	enum { O_HOST = 256, O_PORT, O_PASSWORD, O_OPER, O_SPAWN, O_VALGRIND, O_LIST, O_CHECK,
-	       O_STRICT, O_JSON, O_JUNIT, O_BASELINE, O_NOCOLOR, O_TIMEOUT, O_DEADLINE,
+	       O_STRICT, O_FAILFAST, O_JSON, O_JUNIT, O_BASELINE, O_NOCOLOR, O_TIMEOUT, O_DEADLINE,
 	       O_COVERAGE, O_VERSION, O_HTML };
 	static const struct option longopts[] = {
 		{"host", required_argument, NULL, O_HOST},
@@ -88,6 +90,7 @@ int cli_parse(int argc, char **argv, struct cli *o)
 		{"check", no_argument, NULL, O_CHECK},
 		{"coverage", no_argument, NULL, O_COVERAGE},
 		{"strict", no_argument, NULL, O_STRICT},
+		{"fail-fast", no_argument, NULL, O_FAILFAST},
 		{"json", required_argument, NULL, O_JSON},
 		{"junit", required_argument, NULL, O_JUNIT},
 		{"html", required_argument, NULL, O_HTML},
@@ -134,6 +137,7 @@ int cli_parse(int argc, char **argv, struct cli *o)
 		case O_CHECK: o->check = true; break;
 		case O_COVERAGE: o->coverage = true; break;
 		case O_STRICT: o->strict = true; break;
+		case O_FAILFAST: o->fail_fast = true; break;
 		case O_JSON: o->json = optarg; break;
 		case O_JUNIT: o->junit = optarg; break;
 		case O_HTML: o->html = optarg; break;

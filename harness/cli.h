@@ -19,7 +19,7 @@ struct cli {
 	int timeout_ms;
 	long deadline_s;   /* 0: none */
 	const char *select;
-	bool list, check, strict, verbose, color, coverage;
+	bool list, check, strict, verbose, color, coverage, fail_fast;
 	const char *json, *junit, *baseline, *html;
 	const char *paths[CLI_MAX_PATHS];
 	int npaths;

@@ -50,6 +50,8 @@ struct run {
 	struct valgrind *vg;    /* --valgrind: its command line and XML */
 	struct leakpin *lp;     /* --valgrind: leaks pinned on cases */
 	atomic_size_t no_server; /* cases not run: the restart failed */
+	const struct baseline *bl; /* --baseline, or NULL */
+	atomic_bool stop;         /* --fail-fast: start no further case */
 	bool tty;
 };
 
@@ -167,6 +169,17 @@ static void free_slot(struct run *rn, size_t i)
 	pthread_cond_broadcast(&rn->slot_cv);
 }
 
+/* Whether one case's result fails the run: a regression against the
+ * baseline when there is one, otherwise a crash, an error or a failed MUST
+ * (SHOULD too with --strict). */
+static bool fails_run(const struct cli *o, const struct baseline *bl, const struct case_result *cr)
+{
+	if (bl)
+		return baseline_regressed(bl, cr);
+	bool counts = cr->c->level == LEVEL_MUST || (o->strict && cr->c->level == LEVEL_SHOULD);
+	return cr->verdict == V_CRASH || cr->verdict == V_ERROR || (cr->verdict == V_FAIL && counts);
+}
+
 static void *worker(void *arg)
 {
 	struct run *rn = arg;
@@ -183,8 +196,14 @@ static void *worker(void *arg)
 			not_run(rn, i, dl == 1 ? "not run: interrupted"
 					       : "not run: the --deadline was reached");
 			rn->res.deadline_hit = true;
+		} else if (atomic_load(&rn->stop)) {
+			not_run(rn, i, "not run: --fail-fast stopped the run at an earlier failure");
 		} else {
 			run_one(rn, i, false);
+			/* cases already in flight finish: only new ones are not started */
+			if (rn->o->fail_fast && fails_run(rn->o, rn->bl, &rn->res.cases[i])) {
+				atomic_store(&rn->stop, true);
+			}
 		}
 		pthread_mutex_lock(&rn->mu);
 		free_slot(rn, i);
@@ -272,14 +291,9 @@ static int exit_code(const struct run *rn, const struct baseline *bl)
 	if (bl)
 		return baseline_compare(bl, &rn->res, stdout) > 0 || rn->res.vg_failed ? 1 : 0;
 	int code = rn->res.vg_failed ? 1 : 0;
-	for (size_t i = 0; i < rn->res.ncases; i++) {
-		const struct case_result *cr = &rn->res.cases[i];
-		bool counts = cr->c->level == LEVEL_MUST ||
-			      (rn->o->strict && cr->c->level == LEVEL_SHOULD);
-		if (cr->verdict == V_CRASH || cr->verdict == V_ERROR ||
-		    (cr->verdict == V_FAIL && counts))
+	for (size_t i = 0; i < rn->res.ncases; i++)
+		if (fails_run(rn->o, NULL, &rn->res.cases[i]))
 			code = 1;
-	}
 	return code;
 }
 
@@ -416,7 +430,9 @@ static int run_selected(struct run *rn, const struct baseline *bl)
 		rn->vg = NULL;
 		return 2;
 	}
+	rn->bl = bl;
 	run_all(rn);
+	rn->res.stopped_early = atomic_load(&rn->stop);
 	bool restart_failed = sup_failed(&rn->sup);
 	if (restart_failed) {
 		size_t skipped = atomic_load(&rn->no_server);

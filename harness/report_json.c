@@ -3,7 +3,7 @@
  *
  * Shape (also read back by --baseline, see baseline.c):
  *   {"target":{"host","port","spawn","server_name","server_version"},
- *    "started","duration_ms","deadline_hit",
+ *    "started","duration_ms","deadline_hit","stopped_early",
  *    "summary":{"passed","failed","skipped","errors","crashed","total"},
  *    "valgrind":[{"kind","what","stack"}],
  *    "cases":[{"id","file","title","spec":[..],"level","tags":[..],"status",
@@ -292,8 +292,9 @@ static void json_head(FILE *f, const struct run_result *r)
 	json_str_or_null(f, r->server_version);
 	fputs("},\n\"started\":", f);
 	json_str(f, started);
-	fprintf(f, ",\"duration_ms\":%ld,\"deadline_hit\":%s,\n", r->duration_ms,
-		r->deadline_hit ? "true" : "false");
+	fprintf(f, ",\"duration_ms\":%ld,\"deadline_hit\":%s,\"stopped_early\":%s,\n",
+		r->duration_ms, r->deadline_hit ? "true" : "false",
+		r->stopped_early ? "true" : "false");
 	fprintf(f, "\"summary\":{\"passed\":%zu,\"failed\":%zu,\"skipped\":%zu,\"errors\":%zu,"
 		   "\"crashed\":%zu,\"total\":%zu},\n",
 		n[V_PASS], n[V_FAIL], n[V_SKIP], n[V_ERROR], n[V_CRASH], r->ncases);

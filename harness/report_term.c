@@ -198,6 +198,8 @@ void report_term_summary(FILE *out, const struct run_result *r, bool color, bool
 	fputc('\n', out);
 	if (r->deadline_hit)
 		fputs("The run deadline was reached: cases still to run were not run.\n", out);
+	if (r->stopped_early)
+		fputs("--fail-fast: a failure stopped the run: cases after it were not run.\n", out);
 	long ms = r->duration_ms < 0 ? 0 : r->duration_ms;
 	fprintf(out, "(%ld.%02ld s)\n", ms / 1000, ms % 1000 / 10);
 	/* The closing line is read by CI tools: no colour, fixed form. */

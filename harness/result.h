@@ -78,6 +78,7 @@ struct run_result {
 	long started_unix;
 	long duration_ms;
 	bool deadline_hit;
+	bool stopped_early;      /* --fail-fast: a failure stopped the run */
 	struct case_result *cases;
 	size_t ncases;
 	struct vg_finding *vg;   /* --valgrind findings */
