@@ -152,6 +152,20 @@ def test_compare_killed_survived_and_reasons():
     assert V.differing_cases(BASE, {**BASE, "b": "fail", "c": "error"}) == ["b", "c"]
 
 
+def test_fail_fast_run_is_compared_on_the_cases_it_ran():
+    report = {"stopped_early": True, "cases": [
+        {"id": "a", "status": "pass", "message": None},
+        {"id": "b", "status": "fail", "message": "expected ..."},
+        {"id": "c", "status": "error", "message": V.FAIL_FAST_NOT_RUN}]}
+    got = V.verdicts_of(report)
+    assert got == {"a": "pass", "b": "fail"}  # c was never started
+    assert V.compare(BASE, got, partial=True) == (V.KILLED, "b: pass -> fail")
+    assert V.differing_cases(BASE, got, partial=True) == ["b"]
+    # a case absent from a complete run is still a difference
+    assert V.differing_cases(BASE, got) == ["b", "c"]
+    assert V.compare(BASE, {"a": "pass"}, partial=True) == (V.SURVIVED, "")
+
+
 def test_sample_is_seeded_sized_and_sorted():
     ids = list(range(1, 101))
     s1 = V.sample(ids, 10, 7)

@@ -13,7 +13,7 @@
   4. writes reports/mutants.md and reports/mutants.json.
 
 Settings (environment):
-  MUTANTS_MAX=N      run a seeded random sample of N mutants (default 400,
+  MUTANTS_MAX=N      run a seeded random sample of N mutants (default 1000,
                      which fits the 30 minutes on 2 cores; 0: all of them)
   MUTANTS_SEED=S     the sample's seed (default 1)
   MUTANTS_PAR=N      mutants at once (default 2)
@@ -74,12 +74,17 @@ def env_int(name, default):
         sys.exit(f"mutants: {name}={v!r} is not a number")
 
 
-def suite(server_cmd, out_json, jobs, timeout_ms, select=None, extra_env=None):
-    deadline = env_int("MUTANTS_DEADLINE", 30)
+def suite(server_cmd, out_json, jobs, timeout_ms, select=None, extra_env=None, baseline=None):
     """One run of bin/ircspec against a spawned server: (exit code, verdicts
-    or None when there is no report)."""
+    or None when there is no report, whether it stopped early).  With a
+    baseline (the clean run's report) the run stops at the first regression
+    (--fail-fast): a killed mutant is known by then, and the rest of its run
+    would mostly be failing cases waiting out their timeouts."""
+    deadline = env_int("MUTANTS_DEADLINE", 30)
     cmd = ["bin/ircspec", "-j", str(jobs), "--timeout", str(timeout_ms), "--deadline", str(deadline),
            "--spawn", server_cmd, "--oper", OPER, "--json", out_json, "--no-color"]
+    if baseline:
+        cmd += ["--baseline", baseline, "--fail-fast"]
     if select:
         cmd += ["-k", select]
     cmd.append("cases")
@@ -91,9 +96,23 @@ def suite(server_cmd, out_json, jobs, timeout_ms, select=None, extra_env=None):
                        check=False)
     try:
         with open(out_json, encoding="utf-8") as f:
-            return r.returncode, V.verdicts_of(json.load(f))
-    except (OSError, ValueError):
-        return r.returncode, None
+            doc = json.load(f)
+        return r.returncode, V.verdicts_of(doc), bool(doc.get("stopped_early"))
+    except (OSError, ValueError, AttributeError):
+        return r.returncode, None, False
+
+
+def judge(base, cmd, out, jobs, timeout_ms, rc, got, early):
+    """(status, why) of one mutant's run; a kill that rests on a few cases is
+    confirmed by running the same cases alone against the same mutant."""
+    status, why = V.compare(base, got, rc, partial=early)
+    diff = V.differing_cases(base, got, partial=early) if got is not None else []
+    if status == V.KILLED and got is not None and 0 < len(diff) <= 3:
+        _, again, _ = suite(cmd, out, jobs, timeout_ms, select=",".join(diff))
+        sub = {c: base[c] for c in diff}
+        if again is not None and V.compare(sub, again)[0] == V.SURVIVED:
+            return V.SURVIVED, "did not reproduce: " + why
+    return status, why
 
 
 def server_cmd(binary, mutant=None):
@@ -138,7 +157,7 @@ def narrow(todo, files, only):
 def main():
     os.chdir(os.path.dirname(os.path.dirname(HERE)))
     seed = env_int("MUTANTS_SEED", 1)
-    max_n = env_int("MUTANTS_MAX", 400)
+    max_n = env_int("MUTANTS_MAX", 1000)
     par = max(1, env_int("MUTANTS_PAR", 2))
     jobs = env_int("MUTANTS_JOBS", 8)
     timeout_ms = env_int("MUTANTS_TIMEOUT", 1000)
@@ -161,12 +180,13 @@ def main():
 
     equiv = V.load_equivalents(os.path.join(HERE, "equivalent.txt"))
     tmp = tempfile.mkdtemp(prefix="ircspec-mutants.")
-    rc, base = suite(server_cmd("bin/refircd"), os.path.join(tmp, "clean.json"), jobs, timeout_ms)
+    clean_json = os.path.join(tmp, "clean.json")
+    rc, base, _ = suite(server_cmd("bin/refircd"), clean_json, jobs, timeout_ms)
     if base is None or rc != 0:
         sys.exit(f"mutants: the clean run (bin/refircd, --timeout {timeout_ms}) did not pass "
                  f"(exit {rc}); raise MUTANTS_TIMEOUT or fix the suite first")
-    rc2, schema_base = suite(server_cmd("build/mutants/refircd"),
-                             os.path.join(tmp, "schema.json"), jobs, timeout_ms)
+    rc2, schema_base, _ = suite(server_cmd("build/mutants/refircd"),
+                                os.path.join(tmp, "schema.json"), jobs, timeout_ms)
     status, why = V.compare(base, schema_base, rc2)
     if status != V.SURVIVED:
         sys.exit(f"mutants: the schema build with no mutant active differs from bin/refircd: {why}")
@@ -193,15 +213,13 @@ def main():
             t = time.time()
             out = os.path.join(tmp, f"m{st.id}.json")
             cmd = server_cmd("build/mutants/refircd", st.id)
-            rc_m, got = suite(cmd, out, jobs, timeout_ms)
-            status_m, why_m = V.compare(base, got, rc_m)
-            diff = V.differing_cases(base, got) if got is not None else []
-            if status_m == V.KILLED and got is not None and 0 < len(diff) <= 3:
-                # confirm: the same cases alone, against the same mutant
-                _, again = suite(cmd, out, jobs, timeout_ms, select=",".join(diff))
-                sub = {c: base[c] for c in diff}
-                if again is not None and V.compare(sub, again)[0] == V.SURVIVED:
-                    status_m, why_m = V.SURVIVED, "did not reproduce: " + why_m
+            rc_m, got, early = suite(cmd, out, jobs, timeout_ms, baseline=clean_json)
+            status_m, why_m = judge(base, cmd, out, jobs, timeout_ms, rc_m, got, early)
+            if status_m == V.SURVIVED and early:
+                # the regression it stopped at did not reproduce alone: the
+                # cases it never started may still tell, so run them all
+                rc_m, got, _ = suite(cmd, out, jobs, timeout_ms)
+                status_m, why_m = judge(base, cmd, out, jobs, timeout_ms, rc_m, got, False)
             r.update(status=status_m, why=why_m, seconds=round(time.time() - t, 2))
             try:
                 os.unlink(out)

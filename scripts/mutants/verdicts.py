@@ -9,24 +9,33 @@ import random
 KILLED, SURVIVED, EQUIVALENT, NOT_RUN = "killed", "survived", "equivalent", "not-run"
 
 
+# ircspec --fail-fast's message for a case it did not start
+FAIL_FAST_NOT_RUN = "not run: --fail-fast stopped the run at an earlier failure"
+
+
 def verdicts_of(report):
-    """ircspec's --json report -> {case id: status}."""
-    return {c["id"]: c["status"] for c in report.get("cases", [])}
+    """ircspec's --json report -> {case id: status}, leaving out the cases a
+    --fail-fast run did not start (they say nothing about the mutant)."""
+    return {c["id"]: c["status"] for c in report.get("cases", [])
+            if c.get("message") != FAIL_FAST_NOT_RUN}
 
 
-def compare(baseline, run, exit_code=0):
+def compare(baseline, run, exit_code=0, partial=False):
     """(status, why) of one mutant from the clean verdicts and its own.
 
     Killed when the server did not start or the harness could not run
     (exit 2, or no report), when a case's verdict differs from the clean
     run's (pass -> fail/error/crash, but also skip -> pass: any change is
-    an observation), or when a case of the clean run is missing."""
+    an observation), or when a case of the clean run is missing (unless
+    the run is partial: a --fail-fast run that stopped at a regression)."""
     if run is None:
         return KILLED, "no report (the server did not start or the harness stopped)"
     if exit_code == 2 and not run:
         return KILLED, "the server did not start"
     diffs = []
     for cid, want in sorted(baseline.items()):
+        if partial and cid not in run:
+            continue
         got = run.get(cid, "missing")
         if got != want:
             diffs.append(f"{cid}: {want} -> {got}")
@@ -36,8 +45,10 @@ def compare(baseline, run, exit_code=0):
     return SURVIVED, ""
 
 
-def differing_cases(baseline, run):
-    return sorted(cid for cid, want in baseline.items() if (run or {}).get(cid, "missing") != want)
+def differing_cases(baseline, run, partial=False):
+    run = run or {}
+    return sorted(cid for cid, want in baseline.items()
+                  if not (partial and cid not in run) and run.get(cid, "missing") != want)
 
 
 def load_equivalents(path):
