@@ -117,7 +117,8 @@ static void head_section(FILE *f, const struct run_result *r)
 		fputs("</code></td></tr>", f);
 	}
 	fprintf(f, "<tr><th>started</th><td>%s, %ld ms%s</td></tr></table>\n", started,
-		r->duration_ms, r->deadline_hit ? " (the --deadline ended it)" : "");
+		r->duration_ms, r->deadline_hit ? " (the --deadline ended it)"
+				: r->stopped_early ? " (--fail-fast stopped it at a failure)" : "");
 	fputs("<p class=\"summary\">", f);
 	for (int v = 0; v < REPORT_NVERDICTS; v++)
 		fprintf(f, "<span><span class=\"badge %s\">%zu</span> %s</span>",

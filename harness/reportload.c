@@ -137,6 +137,7 @@ static int take_target(struct loaded_report *lr, json_t *root)
 		 str(t, "server_version") ? str(t, "server_version") : "");
 	r->duration_ms = num(root, "duration_ms");
 	r->deadline_hit = json_is_true(json_object_get(root, "deadline_hit"));
+	r->stopped_early = json_is_true(json_object_get(root, "stopped_early"));
 	return lr->host ? take_findings(json_object_get(root, "valgrind"), &r->vg, &r->nvg) : -1;
 }
 

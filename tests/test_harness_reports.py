@@ -10,7 +10,7 @@ import pytest
 from harness_run import FIXTURE, FIXTURE_IDS, ircspec
 from fakeserver import FakeServer
 
-TOP_KEYS = {"target", "started", "duration_ms", "deadline_hit", "summary", "valgrind", "cases"}
+TOP_KEYS = {"target", "started", "duration_ms", "deadline_hit", "stopped_early", "summary", "valgrind", "cases"}
 TARGET_KEYS = {"host", "port", "spawn", "server_name", "server_version"}
 SUMMARY_KEYS = {"passed", "failed", "skipped", "errors", "crashed", "total"}
 CASE_KEYS = {"id", "file", "title", "spec", "level", "tags", "status", "message",
