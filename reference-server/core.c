@@ -211,8 +211,10 @@ void srv_client_input(struct server *s, struct client *c, const char *data, size
 
 void srv_client_eof(struct server *s, struct client *c, const char *reason)
 {
-	if (c->state != CLIENT_DEAD && buf_used(&c->recvq) > 0) {
-		/* Lines that came before the EOF still run, at their pace. */
+	if (c->state != CLIENT_DEAD && (buf_used(&c->recvq) > 0 || c->listing)) {
+		/* Lines that came before the EOF still run, at their pace, and
+		 * a long reply in progress is finished: the client asked for it
+		 * before it half-closed. */
 		str_copy(c->exit_reason, sizeof c->exit_reason, reason);
 		c->input_eof = true;
 		settle(s, c);
