@@ -21,7 +21,7 @@ dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 
 .PHONY: all test run serve bench matrix mutants requirements clean check-tools
 PROGRAMS := bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
-            bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit bin/vgxml_unit \
+            bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit bin/vgxml_unit bin/pin_unit \
             bin/evtest-epoll bin/evtest-poll bin/clockstep.so bin/looptest
 PROGRAMS += bin/hashtest bin/loadgen
 all: $(PROGRAMS)
@@ -109,6 +109,12 @@ bin/clockstep.so: tests/tools/clockstep.c | check-tools
 # Unit driver for the harness's report side (tests/test_harness_units.py).
 HARNESS_UNIT_SRC := tests/tools/harness_unit.c $(filter-out harness/main.c,$(HARNESS_SRC))
 bin/harness_unit: $(call dir_objs,asan,$(HARNESS_UNIT_SRC) $(COMMON_SRC))
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(SANFLAGS) -o $@ $^ $(HARNESS_LIBS)
+
+# Pinning Valgrind's findings on cases, with a scripted source (tests/test_pin_units.py).
+bin/pin_unit: $(call dir_objs,asan,tests/tools/pin_unit.c $(filter-out harness/main.c,$(HARNESS_SRC)) $(COMMON_SRC))
 	@mkdir -p bin
 	@echo '  LD      $@'
 	@$(CC) $(SANFLAGS) -o $@ $^ $(HARNESS_LIBS)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "result.h"
 
 /* ---- text ---- */
 
@@ -94,6 +95,22 @@ void html_page_foot(FILE *f, const char *script)
 	if (script)
 		fprintf(f, "<script>\n%s</script>\n", script);
 	fputs("</body></html>\n", f);
+}
+
+void html_findings(FILE *f, const struct vg_finding *v, size_t n, const char *pre_class)
+{
+	for (size_t i = 0; i < n; i++) {
+		fputs("<div class=\"finding\"><p><b>", f);
+		html_str(f, v[i].kind);
+		fputs("</b> ", f);
+		html_str(f, v[i].what);
+		if (pre_class)
+			fprintf(f, "</p><pre class=\"%s\">", pre_class);
+		else
+			fputs("</p><pre>", f);
+		html_str(f, v[i].stack);
+		fputs("</pre></div>\n", f);
+	}
 }
 
 const char *html_verdict_class(const char *verdict)

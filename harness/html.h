@@ -31,6 +31,11 @@ void html_page_head(FILE *f, const char *title);
 /* An optional inline script, then </body></html>. */
 void html_page_foot(FILE *f, const char *script);
 
+struct vg_finding;
+/* Valgrind's findings v[0..n): each its kind, what and stack (the stack's
+ * <pre> of class pre_class when given). */
+void html_findings(FILE *f, const struct vg_finding *v, size_t n, const char *pre_class);
+
 /* "pass" -> the CSS class of its badge. */
 const char *html_verdict_class(const char *verdict);
 

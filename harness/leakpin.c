@@ -1,4 +1,4 @@
-/* leakpin.c - leaks pinned on cases (see leakpin.h). */
+/* leakpin.c - leaks and errors pinned on cases (see leakpin.h). */
 #define _GNU_SOURCE /* memmem */
 #include "leakpin.h"
 
@@ -7,31 +7,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe.h"
-#include "vgdb.h"
+#include "pinask.h"
 #include "vgxml.h"
 
-#define LEAK_FRAMES_SHOWN 3 /* stack lines in a verdict's message */
+#define FRAMES_SHOWN 3 /* stack lines in a verdict's message */
 /* Cases that may end between two searches: then no new case starts until
- * the running ones have ended, so a window (and the re-runs a leak in it
- * costs) stays this small. */
+ * the running ones have ended, so a window (and the re-runs a finding in
+ * it costs) stays this small. */
 #define LEAKPIN_WINDOW 16
 
 enum cstate { C_IDLE, C_RUNNING, C_ENDED };
 
-/* New leaks seen while several cases ran. */
+/* New findings seen while several cases ran. */
 struct group {
 	struct vg_finding *v;
 	size_t n;
+	bool *repeated; /* per finding: a member repeated it when run alone */
 	size_t *members;
 	size_t nm;
-	bool repeated; /* one of the members leaked alone when re-run */
 };
 
 struct leakpin {
-	struct valgrind *vg;
-	struct spawn *sp;
-	struct run_env *env;
+	struct pin_source src;
+	struct pinask *pa;    /* the source's, when leakpin_new made it */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;    /* holding ended */
 	size_t running;       /* cases between begin and end */
@@ -46,22 +44,15 @@ struct leakpin {
 	char err[512];
 };
 
-/* Asks the server for its new leaks; -1 (and lp->err) when that failed. */
-static int search(struct leakpin *lp, struct vg_finding **v, size_t *n)
+/* Asks for what is new; nothing (and lp->err) when that failed. */
+static void search(struct leakpin *lp, struct vg_finding **v, size_t *n)
 {
 	char err[512] = "";
-	pid_t pid = spawn_pid(lp->sp);
-	if (pid <= 0)
-		return 0;
-	int found = vgdb_new_leaks(valgrind_vgdb_path(lp->vg), valgrind_vgdb_prefix(lp->vg),
-				   (long)pid, v, n, err, sizeof err);
-	if (found < 0 && !lp->err[0])
+	if (lp->src.ask(lp->src.ctx, v, n, err, sizeof err) < 0 && !lp->err[0])
 		snprintf(lp->err, sizeof lp->err, "%s", err);
-	return found;
 }
 
-struct leakpin *leakpin_new(struct valgrind *vg, struct spawn *sp, struct run_env *env,
-			    size_t ncases)
+struct leakpin *leakpin_new_source(const struct pin_source *src, size_t ncases)
 {
 	struct leakpin *lp = calloc(1, sizeof *lp);
 	if (!lp)
@@ -74,17 +65,30 @@ struct leakpin *leakpin_new(struct valgrind *vg, struct spawn *sp, struct run_en
 		leakpin_free(lp);
 		return NULL;
 	}
-	lp->vg = vg;
-	lp->sp = sp;
-	lp->env = env;
+	lp->src = *src;
 	lp->ncases = ncases;
-	/* What leaked while the server started is no case's doing (the
+	/* What appeared while the server started is no case's doing (the
 	 * end-of-run list has it). */
 	struct vg_finding *v = NULL;
 	size_t n = 0;
-	lp->generation = spawn_generation(sp);
+	lp->generation = src->generation(src->ctx);
 	search(lp, &v, &n);
 	vgxml_free_findings(v, n);
+	return lp;
+}
+
+struct leakpin *leakpin_new(struct valgrind *vg, struct spawn *sp, struct run_env *env,
+			    size_t ncases)
+{
+	struct pinask *pa = pinask_new(vg, sp, env);
+	if (!pa)
+		return NULL;
+	struct pin_source src = pinask_source(pa);
+	struct leakpin *lp = leakpin_new_source(&src, ncases);
+	if (!lp)
+		pinask_free(pa);
+	else
+		lp->pa = pa;
 	return lp;
 }
 
@@ -94,11 +98,13 @@ void leakpin_free(struct leakpin *lp)
 		return;
 	for (size_t g = 0; g < lp->ngroups; g++) {
 		vgxml_free_findings(lp->groups[g].v, lp->groups[g].n);
+		free(lp->groups[g].repeated);
 		free(lp->groups[g].members);
 	}
 	free(lp->groups);
 	free(lp->state);
 	free(lp->suspect);
+	pinask_free(lp->pa);
 	pthread_mutex_destroy(&lp->mu);
 	pthread_cond_destroy(&lp->cv);
 	free(lp);
@@ -107,8 +113,9 @@ void leakpin_free(struct leakpin *lp)
 void leakpin_free_case(struct case_result *cr)
 {
 	vgxml_free_findings(cr->leaks, cr->nleaks);
-	cr->leaks = NULL;
-	cr->nleaks = 0;
+	vgxml_free_findings(cr->errs, cr->nerrs);
+	cr->leaks = cr->errs = NULL;
+	cr->nleaks = cr->nerrs = 0;
 }
 
 void leakpin_begin(struct leakpin *lp, size_t i)
@@ -123,40 +130,56 @@ void leakpin_begin(struct leakpin *lp, size_t i)
 	pthread_mutex_unlock(&lp->mu);
 }
 
-static bool dup_finding(struct vg_finding *to, const struct vg_finding *from, const char *note)
+static bool is_leak(const struct vg_finding *f)
+{
+	return strncmp(f->kind, "Leak_", 5) == 0;
+}
+
+/* The same finding, found again: its kind and its stack. */
+static bool same_finding(const struct vg_finding *a, const struct vg_finding *b)
+{
+	return strcmp(a->kind, b->kind) == 0 && strcmp(a->stack, b->stack) == 0;
+}
+
+static bool dup_finding(struct vg_finding *to, const struct vg_finding *from, const char *note,
+			const char *group)
 {
 	size_t wl = strlen(from->what) + (note ? strlen(note) : 0) + 1;
+	memset(to, 0, sizeof *to);
 	to->kind = strdup(from->kind);
 	to->what = malloc(wl);
 	to->stack = strdup(from->stack);
 	if (to->what)
 		snprintf(to->what, wl, "%s%s", from->what, note ? note : "");
+	if (group && !(to->group = strdup(group)))
+		to->kind = (free(to->kind), NULL);
 	if (to->kind && to->what && to->stack)
 		return true;
-	free(to->kind), free(to->what), free(to->stack);
+	free(to->kind), free(to->what), free(to->stack), free(to->group);
 	return false;
 }
 
-/* Appends copies of v[0..n) to cr's leaks; with note, each what gets it. */
-static void add_leaks(struct case_result *cr, const struct vg_finding *v, size_t n,
-		      const char *note)
+/* Appends a copy of f to cr's leaks or errs; with note, its what gets it. */
+static void add_finding(struct case_result *cr, const struct vg_finding *f, const char *note,
+			const char *group)
 {
-	struct vg_finding *nv = realloc(cr->leaks, (cr->nleaks + n) * sizeof *nv);
+	struct vg_finding **list = is_leak(f) ? &cr->leaks : &cr->errs;
+	size_t *n = is_leak(f) ? &cr->nleaks : &cr->nerrs;
+	struct vg_finding *nv = realloc(*list, (*n + 1) * sizeof *nv);
 	if (!nv)
-		return; /* out of memory: the run's end-of-run list still has them */
-	cr->leaks = nv;
-	for (size_t k = 0; k < n; k++)
-		if (dup_finding(&nv[cr->nleaks], &v[k], note))
-			cr->nleaks++;
+		return; /* out of memory: the run's end-of-run list still has it */
+	*list = nv;
+	if (dup_finding(&nv[*n], f, note, group))
+		(*n)++;
 }
 
-/* The stack without Valgrind's own allocator frames, LEAK_FRAMES_SHOWN lines. */
+/* The stack without Valgrind's own allocator frames, FRAMES_SHOWN lines. */
 static void top_frames(const char *stack, char *out, size_t outsz)
 {
 	size_t o = 0;
 	int shown = 0;
 	out[0] = '\0';
-	for (const char *s = stack; *s && shown < LEAK_FRAMES_SHOWN;) {
+	for (const char *s = stack; *s && shown < FRAMES_SHOWN;) {
 		size_t l = strcspn(s, "\n");
 		bool ours = memmem(s, l, "vg_replace_", 11) || memmem(s, l, "vgpreload_", 10);
 		if (!ours && o + l + 8 < outsz) {
@@ -167,21 +190,36 @@ static void top_frames(const char *stack, char *out, size_t outsz)
 	}
 }
 
-/* The verdict shows the leak: a pass fails, any other verdict says it too. */
-static void leak_verdict(struct case_result *cr, const struct vg_finding *v, size_t n)
+/* Appends the findings of one sort (leaks or errors) under their heading. */
+static size_t verdict_list(char *m, size_t o, size_t cap, const struct vg_finding *v, size_t n,
+			   bool leaks, const char *heading)
 {
-	size_t cap = 512 + n * 1200 + (cr->message ? strlen(cr->message) : 0);
-	char *m = malloc(cap);
-	if (!m)
-		return;
-	size_t o = (size_t)snprintf(m, cap, "%s%sthe server leaked during this case:",
-				    cr->verdict == V_PASS || !cr->message ? "" : cr->message,
-				    cr->verdict == V_PASS || !cr->message ? "" : "\n");
+	bool any = false;
 	for (size_t k = 0; k < n && o < cap; k++) {
+		if (is_leak(&v[k]) != leaks)
+			continue;
+		if (!any)
+			o += (size_t)snprintf(m + o, cap - o, "%s%s", o ? "\n" : "", heading);
+		any = true;
 		char frames[1024];
 		top_frames(v[k].stack, frames, sizeof frames);
 		o += (size_t)snprintf(m + o, cap - o, "\n  %s%s", v[k].what, frames);
 	}
+	return o;
+}
+
+/* The verdict shows the findings: a pass fails, any other verdict says it too. */
+static void pin_verdict(struct case_result *cr, const struct vg_finding *v, size_t n)
+{
+	size_t cap = 512 + n * 1300 + (cr->message ? strlen(cr->message) : 0);
+	char *m = malloc(cap);
+	if (!m)
+		return;
+	bool keep = cr->verdict != V_PASS && cr->message;
+	size_t o = (size_t)snprintf(m, cap, "%s", keep ? cr->message : "");
+	o = verdict_list(m, o, cap, v, n, false,
+			 "memcheck found errors in the server during this case:");
+	verdict_list(m, o, cap, v, n, true, "the server leaked during this case:");
 	free(cr->message);
 	cr->message = m;
 	if (cr->verdict == V_PASS)
@@ -192,11 +230,13 @@ static void add_group(struct leakpin *lp, struct vg_finding *v, size_t n)
 {
 	struct group g = {.v = v, .n = n};
 	struct group *ng = realloc(lp->groups, (lp->ngroups + 1) * sizeof *ng);
+	if (ng)
+		lp->groups = ng;
 	g.members = calloc(lp->ncases, sizeof *g.members);
-	if (!ng || !g.members) {
+	g.repeated = calloc(n, sizeof *g.repeated);
+	if (!ng || !g.members || !g.repeated) {
 		free(g.members);
-		if (ng)
-			lp->groups = ng;
+		free(g.repeated);
 		vgxml_free_findings(v, n); /* the end-of-run list still has them */
 		return;
 	}
@@ -206,39 +246,49 @@ static void add_group(struct leakpin *lp, struct vg_finding *v, size_t n)
 		g.members[g.nm++] = j;
 		lp->suspect[j] = true;
 	}
-	lp->groups = ng;
 	lp->groups[lp->ngroups++] = g;
 }
 
-/* Nothing runs: the leaks new since the last search belong to the cases
- * that ended since (state C_ENDED), i the last of them. */
+/* Case i, alone, found v[0..n): the groups it belongs to learn which of
+ * their findings it repeats. */
+static void mark_repeated(struct leakpin *lp, size_t i, const struct vg_finding *v, size_t n)
+{
+	for (size_t g = 0; g < lp->ngroups; g++) {
+		struct group *gr = &lp->groups[g];
+		bool member = false;
+		for (size_t k = 0; k < gr->nm; k++)
+			member |= gr->members[k] == i;
+		for (size_t f = 0; member && f < gr->n; f++)
+			for (size_t k = 0; k < n; k++)
+				gr->repeated[f] |= same_finding(&gr->v[f], &v[k]);
+	}
+}
+
+/* Nothing runs: the findings new since the last search belong to the
+ * cases that ended since (state C_ENDED), i the last of them. */
 static void search_window(struct leakpin *lp, size_t i, struct case_result *cr)
 {
 	size_t window = 0;
 	for (size_t j = 0; j < lp->ncases; j++)
 		window += lp->state[j] == C_ENDED;
-	/* Their disconnects handled before the search: a leak in a client's
-	 * teardown belongs to the case that ended, not to the next. */
-	char why[256];
-	probe_liveness(lp->env, why, sizeof why);
 	struct vg_finding *v = NULL;
 	size_t n = 0;
 	search(lp, &v, &n);
-	unsigned gen = spawn_generation(lp->sp);
+	unsigned gen = lp->src.generation(lp->src.ctx);
 	if (gen != lp->generation) {
-		/* A restarted server: its leaks so far include its start-up's,
-		 * which belong to no case; this search is its baseline. */
+		/* A restarted server: what it has so far includes its
+		 * start-up's, which belongs to no case; this search is its
+		 * baseline. */
 		lp->generation = gen;
 		vgxml_free_findings(v, n);
 		v = NULL;
 		n = 0;
 	}
 	if (n > 0 && window == 1) {
-		add_leaks(cr, v, n, NULL);
-		leak_verdict(cr, v, n);
-		for (size_t g = 0; g < lp->ngroups; g++)
-			for (size_t k = 0; k < lp->groups[g].nm; k++)
-				lp->groups[g].repeated |= lp->groups[g].members[k] == i;
+		for (size_t k = 0; k < n; k++)
+			add_finding(cr, &v[k], NULL, NULL);
+		pin_verdict(cr, v, n);
+		mark_repeated(lp, i, v, n);
 		vgxml_free_findings(v, n);
 	} else if (n > 0) {
 		add_group(lp, v, n); /* takes v */
@@ -283,19 +333,30 @@ bool leakpin_take_suspect(struct leakpin *lp, size_t i)
 	return was;
 }
 
+/* "a b c" (the group's case ids) and the note its findings' what gets. */
+static void group_names(const struct group *gr, const struct case_result *cases, char *ids,
+			size_t idsz, char *note, size_t notesz)
+{
+	size_t o = 0;
+	ids[0] = '\0';
+	for (size_t k = 0; k < gr->nm && o + 1 < idsz; k++)
+		o += (size_t)snprintf(ids + o, idsz - o, "%s%s", k ? " " : "",
+				      cases[gr->members[k]].c->id);
+	snprintf(note, notesz, " (not reproduced alone: new while %zu cases ran at once, %s; "
+			       "none of them repeated it when re-run alone)", gr->nm, ids);
+}
+
 void leakpin_finish(struct leakpin *lp, struct case_result *cases)
 {
 	if (!lp)
 		return;
 	for (size_t g = 0; g < lp->ngroups; g++) {
 		const struct group *gr = &lp->groups[g];
-		if (gr->repeated)
-			continue;
-		char note[160];
-		snprintf(note, sizeof note, " (new while %zu cases ran at once; none of them leaked "
-					    "it when re-run alone)", gr->nm);
-		for (size_t k = 0; k < gr->nm; k++)
-			add_leaks(&cases[gr->members[k]], gr->v, gr->n, note);
+		char ids[2048], note[2300];
+		group_names(gr, cases, ids, sizeof ids, note, sizeof note);
+		for (size_t f = 0; f < gr->n; f++)
+			for (size_t k = 0; k < gr->nm && !gr->repeated[f]; k++)
+				add_finding(&cases[gr->members[k]], &gr->v[f], note, ids);
 	}
 }
 

@@ -131,43 +131,52 @@ static void valgrind_section(FILE *f, const struct run_result *r)
 	if (r->nvg == 0)
 		return;
 	fprintf(f, "<h2>Valgrind: %zu finding%s in the server</h2>\n", r->nvg, r->nvg == 1 ? "" : "s");
-	for (size_t i = 0; i < r->nvg; i++) {
-		fputs("<div class=\"finding\"><p><b>", f);
-		html_str(f, r->vg[i].kind);
-		fputs("</b> ", f);
-		html_str(f, r->vg[i].what);
-		fputs("</p><pre>", f);
-		html_str(f, r->vg[i].stack);
-		fputs("</pre></div>\n", f);
-	}
+	html_findings(f, r->vg, r->nvg, NULL);
 }
 
-/* --valgrind's leaks, by the case they were pinned on. */
-static void leaks_section(FILE *f, const struct run_result *r)
+/* One case's pinned findings of one sort, linked to its page's list. */
+static void pinned_item(FILE *f, const struct case_result *cr, const struct vg_finding *v,
+			size_t n, const char *anchor)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < r->ncases; i++)
-		n += r->cases[i].nleaks > 0;
-	if (n == 0)
-		return;
-	fprintf(f, "<h2 id=\"leaks\">Leaks by case: %zu case%s</h2>\n<ul>\n", n, n == 1 ? "" : "s");
-	for (size_t i = 0; i < r->ncases; i++) {
-		const struct case_result *cr = &r->cases[i];
-		if (cr->nleaks == 0)
-			continue;
-		fputs("<li><a href=\"cases/", f);
-		html_str(f, cr->c->id);
-		fputs(".html#leaks\">", f);
-		html_str(f, cr->c->id);
-		fputs("</a>", f);
-		for (size_t k = 0; k < cr->nleaks; k++) {
-			fputs("<br><code>", f);
-			html_str(f, cr->leaks[k].what);
-			fputs("</code>", f);
-		}
-		fputs("</li>\n", f);
+	fputs("<li><a href=\"cases/", f);
+	html_str(f, cr->c->id);
+	fprintf(f, ".html#%s\">", anchor);
+	html_str(f, cr->c->id);
+	fputs("</a>", f);
+	for (size_t k = 0; k < n; k++) {
+		fputs("<br><code>", f);
+		html_str(f, v[k].what);
+		fputs("</code>", f);
 	}
-	fputs("</ul>\n", f);
+	fputs("</li>\n", f);
+}
+
+/* --valgrind's leaks and memcheck errors, by the case they were pinned on. */
+static void pinned_section(FILE *f, const struct run_result *r)
+{
+	size_t nl = 0, ne = 0;
+	for (size_t i = 0; i < r->ncases; i++) {
+		nl += r->cases[i].nleaks > 0;
+		ne += r->cases[i].nerrs > 0;
+	}
+	if (ne > 0) {
+		fprintf(f, "<h2 id=\"vgerrors\">Memory errors by case: %zu case%s</h2>\n<ul>\n", ne,
+			ne == 1 ? "" : "s");
+		for (size_t i = 0; i < r->ncases; i++)
+			if (r->cases[i].nerrs)
+				pinned_item(f, &r->cases[i], r->cases[i].errs, r->cases[i].nerrs,
+					    "vgerrors");
+		fputs("</ul>\n", f);
+	}
+	if (nl > 0) {
+		fprintf(f, "<h2 id=\"leaks\">Leaks by case: %zu case%s</h2>\n<ul>\n", nl,
+			nl == 1 ? "" : "s");
+		for (size_t i = 0; i < r->ncases; i++)
+			if (r->cases[i].nleaks)
+				pinned_item(f, &r->cases[i], r->cases[i].leaks, r->cases[i].nleaks,
+					    "leaks");
+		fputs("</ul>\n", f);
+	}
 }
 
 static void case_row(FILE *f, const struct case_result *cr)
@@ -251,7 +260,7 @@ static int write_index(const struct html_dir *d, const char *sub, const struct r
 	html_page_head(f, "ircspec report");
 	head_section(f, r);
 	valgrind_section(f, r);
-	leaks_section(f, r);
+	pinned_section(f, r);
 	filters(f, r);
 	families(f, r);
 	html_page_foot(f, filter_js);

@@ -1,8 +1,8 @@
 /* report_html_case.c - the page of one case in the HTML report: what it
  * checks (title, spec sections linked to the RFC, level, tags), its
  * verdict, the first unmet step with expected vs received, the leaks and
- * the server output seen around it, and the numbered wire transcript with
- * one colour per client.  Every text is escaped (html.c): a server's
+ * memory errors pinned on it, the server output seen around it, and the
+ * numbered wire transcript with one colour per client.  Every text is escaped (html.c): a server's
  * bytes never become markup. */
 #include "report_html.h"
 
@@ -119,23 +119,19 @@ static void case_message(FILE *f, const struct case_result *cr)
 	fputs("</pre>\n", f);
 }
 
-static void case_leaks(FILE *f, const struct case_result *cr)
+static void case_findings(FILE *f, const struct case_result *cr)
 {
-	if (cr->nleaks == 0)
-		return;
-	fprintf(f, "<h2 id=\"leaks\">Leaks: %zu new in the server during this case</h2>\n",
-		cr->nleaks);
-	for (size_t i = 0; i < cr->nleaks; i++) {
-		fputs("<div class=\"finding\"><p><b>", f);
-		html_str(f, cr->leaks[i].kind);
-		fputs("</b> ", f);
-		html_str(f, cr->leaks[i].what);
-		fputs("</p><pre class=\"leak\">", f);
-		html_str(f, cr->leaks[i].stack);
-		fputs("</pre></div>\n", f);
+	if (cr->nerrs) {
+		fprintf(f, "<h2 id=\"vgerrors\">Memory errors: %zu in the server during this "
+			   "case (Valgrind)</h2>\n", cr->nerrs);
+		html_findings(f, cr->errs, cr->nerrs, "leak");
+	}
+	if (cr->nleaks) {
+		fprintf(f, "<h2 id=\"leaks\">Leaks: %zu new in the server during this case</h2>\n",
+			cr->nleaks);
+		html_findings(f, cr->leaks, cr->nleaks, "leak");
 	}
 }
-
 /* Server output, with sanitizer and Valgrind lines marked. */
 static void case_server_tail(FILE *f, const struct case_result *cr)
 {
@@ -223,7 +219,7 @@ void html_case_page(FILE *f, const struct case_result *cr, const char *target, c
 	fputs("</p>\n", f);
 	case_meta(f, cr, target);
 	case_message(f, cr);
-	case_leaks(f, cr);
+	case_findings(f, cr);
 	case_server_tail(f, cr);
 	case_transcript(f, &cr->tr);
 	html_page_foot(f, NULL);

@@ -9,9 +9,13 @@
  *    "cases":[{"id","file","title","spec":[..],"level","tags":[..],"status",
  *              "message","duration_ms",
  *              "transcript":[{"t_ms","client","dir","data"}],
- *              "server_tail","leaks":[{"kind","what","stack"}]}]}
+ *              "server_tail","leaks":[{"kind","what","stack"}],
+ *              "valgrind_errors":[{"kind","what","stack"}]}]}
  * ("server_tail": the spawned server's last output lines when a case that
- * did not pass ended; "leaks": --valgrind's leaks pinned on the case.)
+ * did not pass ended; "leaks" and "valgrind_errors": --valgrind's leaks and
+ * memcheck errors pinned on the case.  A finding new while several cases
+ * ran at once that none of them repeated alone is on each of them, with
+ * "group":[ids of those cases], see leakpin.h.)
  * Unknown values are null.  Where a transcript lost entries for size, an
  * "event" entry "... N entries dropped ..." stands in the gap, so the shape
  * stays the same. */
@@ -235,6 +239,16 @@ static void json_findings(FILE *f, const struct vg_finding *v, size_t n)
 		json_str_or_null(f, v[i].what);
 		fputs(",\"stack\":", f);
 		json_str_or_null(f, v[i].stack);
+		for (const char *g = v[i].group; g && *g;) {
+			size_t l = strcspn(g, " ");
+			char id[sizeof ((struct casefile *)0)->id];
+			snprintf(id, sizeof id, "%.*s", (int)l, g);
+			fputs(g == v[i].group ? ",\"group\":[" : ",", f);
+			json_str(f, id);
+			g += l + (g[l] == ' ');
+			if (!*g)
+				fputc(']', f);
+		}
 		fputc('}', f);
 	}
 	fputc(']', f);
@@ -273,6 +287,8 @@ static void json_case(FILE *f, const struct case_result *cr)
 	json_str_or_null(f, cr->server_tail);
 	fputs(",\"leaks\":", f);
 	json_findings(f, cr->leaks, cr->nleaks);
+	fputs(",\"valgrind_errors\":", f);
+	json_findings(f, cr->errs, cr->nerrs);
 	fputc('}', f);
 }
 

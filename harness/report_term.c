@@ -182,6 +182,50 @@ static void put_valgrind(FILE *out, const struct run_result *r, bool color)
 	}
 }
 
+/* Whether case ci's finding f was already shown with an earlier case. */
+static bool group_shown(const struct run_result *r, size_t ci, const struct vg_finding *f)
+{
+	for (size_t i = 0; i < ci; i++) {
+		const struct case_result *cr = &r->cases[i];
+		for (size_t k = 0; k < cr->nleaks + cr->nerrs; k++) {
+			const struct vg_finding *g = k < cr->nleaks ? &cr->leaks[k]
+								    : &cr->errs[k - cr->nleaks];
+			if (g->group && strcmp(g->group, f->group) == 0 &&
+			    strcmp(g->stack, f->stack) == 0 && strcmp(g->kind, f->kind) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Findings pinned on a group of cases, none of which repeated them alone:
+ * the cases' verdicts do not show them, so they are named here, once. */
+static void put_group_findings(FILE *out, const struct run_result *r, bool color)
+{
+	bool any = false;
+	for (size_t i = 0; i < r->ncases; i++) {
+		const struct case_result *cr = &r->cases[i];
+		for (size_t k = 0; k < cr->nleaks + cr->nerrs; k++) {
+			const struct vg_finding *f = k < cr->nleaks ? &cr->leaks[k]
+								    : &cr->errs[k - cr->nleaks];
+			if (!f->group || group_shown(r, i, f))
+				continue;
+			if (!any)
+				fprintf(out, "\n%sValgrind, pinned on no single case:%s\n",
+					color ? C_BOLD : "", color ? C_RESET : "");
+			any = true;
+			fputs("\n  ", out);
+			put_mark(out, V_FAIL, color);
+			fputc(' ', out);
+			term_put(out, f->kind);
+			fputs(": ", out);
+			term_put(out, f->what);
+			fputc('\n', out);
+			term_put_indented(out, f->stack, "      ");
+		}
+	}
+}
+
 void report_term_summary(FILE *out, const struct run_result *r, bool color, bool verbose)
 {
 	size_t n[REPORT_NVERDICTS];
@@ -194,6 +238,7 @@ void report_term_summary(FILE *out, const struct run_result *r, bool color, bool
 				put_failure(out, &r->cases[i], color, verbose);
 		}
 	}
+	put_group_findings(out, r, color);
 	put_valgrind(out, r, color);
 	fputc('\n', out);
 	if (r->deadline_hit)

@@ -119,6 +119,8 @@ static int take_case(struct loaded_report *lr, json_t *o, size_t i)
 	cr->duration_ms = num(o, "duration_ms");
 	if (take_transcript(json_object_get(o, "transcript"), &cr->tr) != 0)
 		return -1;
+	if (take_findings(json_object_get(o, "valgrind_errors"), &cr->errs, &cr->nerrs) != 0)
+		return -1;
 	return take_findings(json_object_get(o, "leaks"), &cr->leaks, &cr->nleaks);
 }
 
@@ -179,6 +181,7 @@ void report_unload(struct loaded_report *lr)
 		free(cr->message);
 		free(cr->server_tail);
 		vgxml_free_findings(cr->leaks, cr->nleaks);
+		vgxml_free_findings(cr->errs, cr->nerrs);
 		transcript_free(&cr->tr);
 		free(lr->cases[i].path);
 	}

@@ -55,6 +55,9 @@ struct vg_finding {
 	char *kind;  /* "InvalidRead", "Leak_DefinitelyLost", ... */
 	char *what;  /* Valgrind's one-line description */
 	char *stack; /* "fn (file:line)\n..." */
+	char *group; /* pinned on cases: NULL, or the ids ("a b c") of the cases
+			that ran at once when it appeared, none of which
+			repeated it when re-run alone */
 };
 
 struct case_result {
@@ -67,6 +70,8 @@ struct case_result {
 			      case ended, for a case that did not pass; or NULL */
 	struct vg_finding *leaks; /* --valgrind: leaks new during this case */
 	size_t nleaks;
+	struct vg_finding *errs;  /* --valgrind: memcheck's errors during it */
+	size_t nerrs;
 };
 
 struct run_result {

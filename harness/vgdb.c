@@ -31,8 +31,7 @@ struct rec {
 	size_t slen;
 };
 
-/* The line without its "==PID== " prefix. */
-static const char *body(const char *line, size_t len, size_t *blen)
+const char *vgdb_line_body(const char *line, size_t len, size_t *blen)
 {
 	if (len > 2 && line[0] == '=' && line[1] == '=') {
 		const char *end = memmem(line + 2, len - 2, "== ", 3);
@@ -60,6 +59,7 @@ static int push(struct rec *r, struct vg_finding **v, size_t *n)
 		return -1;
 	*v = nv;
 	struct vg_finding *f = &nv[*n];
+	memset(f, 0, sizeof *f);
 	f->kind = strdup(r->kind);
 	f->what = strdup(r->what);
 	f->stack = strdup(r->stack);
@@ -154,7 +154,7 @@ int vgdb_parse_leaks(const char *text, size_t len, struct vg_finding **v, size_t
 		const char *nl = memchr(text + i, '\n', len - i);
 		size_t ll = nl ? (size_t)(nl - (text + i)) : len - i;
 		size_t blen;
-		const char *b = body(text + i, ll, &blen);
+		const char *b = vgdb_line_body(text + i, ll, &blen);
 		if (!(r->open && record_frame(r, b, blen))) {
 			int p = push(r, v, n);
 			if (p < 0) {
@@ -209,16 +209,21 @@ static int read_answer(int fd, char *out, size_t *len)
 	}
 }
 
-int vgdb_new_leaks(const char *vgdb_path, const char *prefix, long pid, struct vg_finding **v,
-		   size_t *n, char *err, size_t errsz)
+int vgdb_ask(const char *vgdb_path, const char *prefix, long pid, char **answer, size_t *alen,
+	     char *err, size_t errsz)
 {
 	char pfx[4200], pidarg[32];
 	snprintf(pfx, sizeof pfx, "--vgdb-prefix=%s", prefix);
 	snprintf(pidarg, sizeof pidarg, "--pid=%ld", pid);
-	char *const argv[] = {(char *)vgdb_path, pfx, pidarg, "leak_check", "full", "kinds",
-			      "definite,indirect", "increased", NULL};
+	/* Errors first: the leak search does not add to them, but its answer
+	 * is what follows the errors' closing ERROR SUMMARY line. */
+	char *const argv[] = {(char *)vgdb_path, pfx, pidarg, "v.info", "all_errors", "-c",
+			      "leak_check", "full", "kinds", "definite,indirect", "increased",
+			      NULL};
 	int p[2];
 	char *out = malloc(VGDB_OUTPUT_MAX + 1);
+	*answer = NULL;
+	*alen = 0;
 	if (!out || pipe2(p, O_CLOEXEC) != 0) {
 		free(out);
 		snprintf(err, errsz, "vgdb: %s", strerror(errno));
@@ -247,13 +252,16 @@ int vgdb_new_leaks(const char *vgdb_path, const char *prefix, long pid, struct v
 	int status = 0;
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
-	int found = -1;
 	if (timed_out)
 		snprintf(err, errsz, "vgdb: no answer from pid %ld in %d ms", pid, VGDB_TIMEOUT_MS);
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		snprintf(err, errsz, "vgdb --pid=%ld failed (status %d)", pid, status);
-	else if ((found = vgdb_parse_leaks(out, len, v, n)) < 0)
-		snprintf(err, errsz, "vgdb: out of memory");
-	free(out);
-	return found;
+	if (timed_out || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		free(out);
+		return -1;
+	}
+	out[len] = '\0';
+	*answer = out;
+	*alen = len;
+	return 0;
 }

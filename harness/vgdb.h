@@ -8,7 +8,8 @@
  *   ==7==    at 0x48417B4: malloc (in /usr/libexec/valgrind/vgpreload_memcheck...)
  *   ==7==    by 0x10DC2F: h_away (h_message.c:188)
  * The harness asks between cases to pin each leak on the case during which
- * it appeared (leakpin.c). */
+ * it appeared (leakpin.c); memcheck's errors come in the same answer
+ * (vgerrs.c). */
 #ifndef IRCSPEC_VGDB_H
 #define IRCSPEC_VGDB_H
 
@@ -27,10 +28,15 @@
  * or -1 when memory ran out. */
 int vgdb_parse_leaks(const char *text, size_t len, struct vg_finding **v, size_t *n);
 
-/* Runs vgdb (vgdb_path) against pid and parses its answer.  Returns the
- * number of new leaks, or -1 with a message in err (vgdb missing or
- * failing, no answer in VGDB_TIMEOUT_MS). */
-int vgdb_new_leaks(const char *vgdb_path, const char *prefix, long pid, struct vg_finding **v,
-		   size_t *n, char *err, size_t errsz);
+/* Runs vgdb (vgdb_path) against pid for its errors so far (v.info
+ * all_errors, read by vgerrs.c) and its new leaks (leak_check ...
+ * increased, read by vgdb_parse_leaks), in one answer: *answer (malloc'd,
+ * NUL-terminated, *alen bytes).  Returns 0, or -1 with a message in err
+ * (vgdb missing or failing, no answer in VGDB_TIMEOUT_MS). */
+int vgdb_ask(const char *vgdb_path, const char *prefix, long pid, char **answer, size_t *alen,
+	     char *err, size_t errsz);
+
+/* line[0..len) without its "==PID== " prefix, *blen bytes. */
+const char *vgdb_line_body(const char *line, size_t len, size_t *blen);
 
 #endif

@@ -516,6 +516,7 @@ void vgxml_free_findings(struct vg_finding *v, size_t n)
 		free(v[i].kind);
 		free(v[i].what);
 		free(v[i].stack);
+		free(v[i].group);
 	}
 	free(v);
 }

@@ -14,7 +14,7 @@ TOP_KEYS = {"target", "started", "duration_ms", "deadline_hit", "stopped_early",
 TARGET_KEYS = {"host", "port", "spawn", "server_name", "server_version"}
 SUMMARY_KEYS = {"passed", "failed", "skipped", "errors", "crashed", "total"}
 CASE_KEYS = {"id", "file", "title", "spec", "level", "tags", "status", "message",
-             "duration_ms", "transcript", "server_tail", "leaks"}
+             "duration_ms", "transcript", "server_tail", "leaks", "valgrind_errors"}
 ENTRY_KEYS = {"t_ms", "client", "dir", "data"}
 SUMMARY_OF = {"pass": "passed", "fail": "failed", "skip": "skipped", "error": "errors",
               "crash": "crashed"}

@@ -1,13 +1,24 @@
-"""--spawn --valgrind pins each leak on the case during which it appeared.
-Copies of refircd are built with leaks planted on different paths
-(tests/fixtures/leaks/*.patch) and run with -j 4, so cases overlap and
-the leaks are first seen by groups of cases, which are then re-run alone:
+"""--spawn --valgrind pins each leak and each memcheck error on the case
+during which it appeared.  Copies of refircd are built with defects
+planted on different paths (tests/fixtures/leaks/*.patch) and run with
+-j 4, so cases overlap and what is new is first seen by groups of cases,
+which are then re-run alone:
   handlers.patch  AWAY replacing an away text loses the old one (h_away);
                   TOPIC clearing a topic loses it (set_topic)
   teardown.patch  a client that leaves while away loses its text: the leak
                   happens as the server handles the case's disconnect,
                   after the case's last step (client_exit)
-Each leak must be on exactly the cases that trigger it, and fail them."""
+  errors.patch    no leak, three errors: AWAY replacing a text reads past
+                  the old one (h_away, InvalidRead); clearing a topic
+                  branches on uninitialised memory (set_topic,
+                  UninitCondition); a client leaving while away writes past
+                  its text (client_exit, InvalidWrite)
+Each must be on exactly the cases that trigger it, and fail them.
+  interplay.patch the last away text is kept in a global after its client
+                  leaves, and any topic change loses it: a leak only when a
+                  TOPIC follows an AWAY, so two cases at once leak and
+                  neither alone does.  It must be on both, marked as not
+                  reproduced alone, never dropped."""
 
 import shutil
 import subprocess
@@ -35,12 +46,13 @@ def build_leaky(tmp, patch):
     return exe
 
 
-def pinned_run(tmp_path, patch):
+def pinned_run(tmp_path, patch, *cases, jobs="4", ncases=17):
     exe = build_leaky(tmp_path, patch)
-    run = ircspec(tmp_path, "--spawn", f"{exe} {REFIRCD_FLAGS}", "--valgrind", "-j", "4",
+    select = ("-k", SELECT, REPO / "cases") if not cases else cases
+    run = ircspec(tmp_path, "--spawn", f"{exe} {REFIRCD_FLAGS}", "--valgrind", "-j", jobs,
                   "--oper", "ircspec:operpass", "--timeout", "5000", "--deadline", "240",
-                  "--html", tmp_path / "h", "-k", SELECT, REPO / "cases", timeout=300)
-    assert len(run.report["cases"]) == 17, run
+                  "--html", tmp_path / "h", *select, timeout=300)
+    assert len(run.report["cases"]) == ncases, run
     return run
 
 
@@ -79,3 +91,74 @@ def test_a_leak_in_disconnect_handling_is_pinned_on_the_case_that_ended(tmp_path
     for leaks in by_case.values():
         assert len(leaks) == 1 and "h_away" in frames(leaks[0]), leaks
     assert run.red() == sorted(by_case)
+
+
+def errors_by_case(run):
+    return {c["id"]: sorted(e["kind"] for e in c["valgrind_errors"])
+            for c in run.report["cases"] if c["valgrind_errors"]}
+
+
+def test_memcheck_errors_on_three_paths_are_pinned_on_their_cases(tmp_path):
+    run = pinned_run(tmp_path, "errors.patch")
+    assert errors_by_case(run) == {
+        "away-message-replaced": ["InvalidRead", "InvalidWrite"],
+        "away-set-306": ["InvalidWrite"],
+        "topic-clear-empty": ["UninitCondition"],
+        "topic-cleared-query-331": ["UninitCondition"],
+    }, errors_by_case(run)
+    where = {"InvalidRead": "h_away", "InvalidWrite": "client_exit", "UninitCondition": "set_topic"}
+    for cid in errors_by_case(run):
+        case = run.case(cid)
+        assert case["status"] == "fail" and not case["leaks"], case
+        assert "memcheck found errors in the server during this case" in case["message"]
+        for err in case["valgrind_errors"]:
+            assert where[err["kind"]] in frames(err), err
+            assert " new; " in err["what"] and "group" not in err, err
+    assert run.red() == sorted(errors_by_case(run))
+    assert sorted(v["kind"] for v in run.report["valgrind"]) == [
+        "InvalidRead", "InvalidWrite", "UninitCondition"]  # the end-of-run list: once each
+    page = (tmp_path / "h" / "cases" / "away-set-306.html").read_text()
+    assert 'id="vgerrors"' in page and "client_exit (client.c:" in page
+    index = (tmp_path / "h" / "index.html").read_text()
+    assert index.count('.html#vgerrors">') == 4
+
+
+# Two cases run at once (-j 2): the AWAY of one comes early, the TOPIC of
+# the other after 40 round trips, so the AWAY is first; re-run alone in
+# file order, ip-a-topic (no away text kept yet: nothing to lose) runs
+# before ip-b-away (keeps one, which nothing loses).
+INTERPLAY = {
+    "ip-a-topic": ["a: register", "a: send JOIN {chan}", "a: expect :{nick:a}!*@* JOIN {chan}",
+                   *["a: sync"] * 40, "a: send TOPIC {chan} :t",
+                   "a: expect :{nick:a}!*@* TOPIC {chan} :t"],
+    "ip-b-away": ["a: register", "a: send AWAY :gone", "a: expect 306 {nick:a} *",
+                  *["a: sync"] * 40],
+}
+
+
+def write_interplay_cases(d):
+    d.mkdir()
+    for cid, steps in INTERPLAY.items():
+        head = [f"id: {cid}", f"title: half of a planted two-case leak ({cid})",
+                "spec: rfc2812:4.1", "level: MUST", "tags: planted", "clients: a", "",
+                "# Catches: nothing alone; see tests/test_leak_pinning.py"]
+        (d / f"{cid}.case").write_text("\n".join(head + steps) + "\n")
+    return d
+
+
+def test_a_leak_no_case_repeats_alone_is_on_the_group_marked_so(tmp_path):
+    cases = write_interplay_cases(tmp_path / "cases")
+    run = pinned_run(tmp_path, "interplay.patch", cases, jobs="2", ncases=2)
+    for cid in INTERPLAY:
+        case = run.case(cid)
+        assert case["status"] == "pass", case  # neither leaks alone: verdicts stay
+        assert len(case["leaks"]) == 1, case
+        leak = case["leaks"][0]
+        assert leak["group"] == ["ip-a-topic", "ip-b-away"], leak
+        assert "not reproduced alone" in leak["what"], leak
+        assert "h_away" in frames(leak), leak
+    assert run.rc == 1  # never dropped: the run fails on it
+    assert [v["kind"] for v in run.report["valgrind"]] == ["Leak_DefinitelyLost"]
+    assert "Valgrind, pinned on no single case:" in run.out
+    page = (tmp_path / "h" / "cases" / "ip-b-away.html").read_text()
+    assert 'id="leaks"' in page and "not reproduced alone" in page
