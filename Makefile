@@ -27,6 +27,8 @@ PROGRAMS += bin/hashtest bin/loadgen
 all: $(PROGRAMS)
 
 # ---- object rules: one tree per flavour (plain, asan, poll) ----
+# rfctext.c builds the RFC texts in with .incbin, which -MMD does not see.
+$(OBJ)/plain/harness/rfctext.o $(OBJ)/asan/harness/rfctext.o: spec/rfc1459.txt spec/rfc2812.txt
 $(OBJ)/plain/%.o: %.c | check-tools
 	@mkdir -p $(dir $@)
 	@echo '  CC      $<'

@@ -61,9 +61,10 @@ static void row(FILE *f, const struct matrix *m, const char *id)
 		}
 		const char *v = verdict_name(cr->verdict);
 		fprintf(f, "<td><a class=\"badge %s%s\" href=\"%s/cases/", html_verdict_class(v),
-			cr->nleaks ? " leaky" : "", m->s[k].name);
+			cr->nleaks || cr->nerrs ? " leaky" : "", m->s[k].name);
 		html_str(f, id); /* ids are [A-Za-z0-9._-]: a file name as they are */
-		fprintf(f, ".html\">%s%s</a></td>", v, cr->nleaks ? "+leak" : "");
+		fprintf(f, ".html\">%s%s%s</a></td>", v, cr->nerrs ? "+memerr" : "",
+			cr->nleaks ? "+leak" : "");
 	}
 	fputs("</tr>\n", f);
 }

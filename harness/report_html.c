@@ -207,7 +207,7 @@ static void case_row(FILE *f, const struct case_result *cr)
 	html_str(f, c->title);
 	fprintf(f, "</td><td>%s</td><td>", level_name(c->level));
 	for (unsigned i = 0; i < c->nspecs; i++) {
-		html_spec_ref(f, c->specs[i]);
+		html_spec_ref(f, c->specs[i], "");
 		fputc(' ', f);
 	}
 	fputs("</td><td>", f);
@@ -274,7 +274,7 @@ int report_html_into(const struct html_dir *d, const char *sub, const struct run
 	target_line(r, target, sizeof target);
 	snprintf(rel, sizeof rel, "%scases", sub);
 	if ((sub[0] && html_dir_mkdir(d, sub, err, errsz) != 0) ||
-	    html_dir_mkdir(d, rel, err, errsz) != 0)
+	    html_dir_mkdir(d, rel, err, errsz) != 0 || html_write_rfcs(d, sub, err, errsz) != 0)
 		return -1;
 	for (size_t i = 0; i < r->ncases; i++) {
 		snprintf(rel, sizeof rel, "%scases/%s.html", sub, r->cases[i].c->id);

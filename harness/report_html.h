@@ -15,7 +15,8 @@ void html_case_page(FILE *f, const struct case_result *cr, const char *target, c
 
 struct html_dir;
 /* The whole report of r into the report directory d, under sub ("" or
- * "NAME/"): sub/index.html and sub/cases/ID.html.  0, or -1 with err. */
+ * "NAME/"): sub/index.html, sub/cases/ID.html and the RFC texts
+ * sub/rfc/NAME.html.  0, or -1 with err. */
 int report_html_into(const struct html_dir *d, const char *sub, const struct run_result *r,
 		     char *err, size_t errsz);
 
@@ -23,8 +24,15 @@ int report_html_into(const struct html_dir *d, const char *sub, const struct run
  * "other". */
 void html_case_family(const struct casefile *c, char *out, size_t outsz);
 
-/* Spec reference "rfc2812:3.2.1" as a link to that section of the RFC at
+/* Spec reference "rfc2812:3.2.1" as a link to that section of the RFC:
+ * of its text shipped in the report (up, "" or "../", leads from the
+ * page to the report's sub directory) when ircspec has it, else at
  * rfc-editor.org; any other reference as text. */
-void html_spec_ref(FILE *f, const char *spec);
+void html_spec_ref(FILE *f, const char *spec, const char *up);
+
+/* The RFC texts ircspec has (rfctext.h), as sub/rfc/NAME.html with an
+ * anchor "section-N.N" at each heading (report_html_rfc.c).  0, or -1
+ * with err. */
+int html_write_rfcs(const struct html_dir *d, const char *sub, char *err, size_t errsz);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "rfctext.h"
 #include "report.h"
 
 #define CLIENT_COLOURS 8 /* .c0 ... .c7 in html.c's style */
@@ -45,7 +46,7 @@ static bool rfc_section(const char *spec, const char **colon)
 	return true;
 }
 
-void html_spec_ref(FILE *f, const char *spec)
+void html_spec_ref(FILE *f, const char *spec, const char *up)
 {
 	const char *colon;
 	if (!rfc_section(spec, &colon)) {
@@ -54,8 +55,12 @@ void html_spec_ref(FILE *f, const char *spec)
 		fputs("</code>", f);
 		return;
 	}
-	fprintf(f, "<a href=\"https://www.rfc-editor.org/rfc/%.*s#section-%s\"><code>",
-		(int)(colon - spec), spec, colon + 1);
+	int nl = (int)(colon - spec);
+	if (rfctext_known(spec, (size_t)nl))
+		fprintf(f, "<a href=\"%srfc/%.*s.html#section-%s\"><code>", up, nl, spec, colon + 1);
+	else
+		fprintf(f, "<a href=\"https://www.rfc-editor.org/rfc/%.*s#section-%s\"><code>", nl,
+			spec, colon + 1);
 	html_str(f, spec);
 	fputs("</code></a>", f);
 }
@@ -71,7 +76,7 @@ static void case_meta(FILE *f, const struct case_result *cr, const char *target)
 	fputs("<table class=\"meta\">", f);
 	meta_row(f, "spec");
 	for (unsigned i = 0; i < c->nspecs; i++) {
-		html_spec_ref(f, c->specs[i]);
+		html_spec_ref(f, c->specs[i], "../");
 		fputc(' ', f);
 	}
 	fputs("</td></tr>", f);

@@ -13,6 +13,7 @@ import pytest
 
 from harness_run import BIN, FIXTURE, REPO, ircspec
 from fakeserver import FakeServer
+from htmllinks import dangling
 
 BUGS = {"echo": "fx-privmsg-channel-no-echo", "wrong-numeric": "fx-privmsg-nosuchnick-401",
         "noquit": "fx-close-peer-sees-quit"}
@@ -94,6 +95,12 @@ def test_html_links_every_cell_to_that_server_s_case_page(reports):
     assert "expected: nothing like this before the PING barrier" in page
     assert ":no echo please\\r\\n" in page and "\\\\r" not in page
     assert (reports / "h" / "refircd" / "index.html").exists()
+    # every link of every page leads somewhere, a spec reference to its
+    # section of the RFC text shipped beside each server's pages
+    pages = sorted((reports / "h").glob("**/*.html"))
+    assert len(pages) == 1 + len(SERVERS) * (1 + 11 + 2)
+    assert [p for p in pages if dangling(p)] == []
+    assert "../rfc/rfc2812.html#section-3.3.1" in page
 
 
 def test_bad_report_and_clashing_names_are_refused(reports, tmp_path):

@@ -6,6 +6,7 @@ screenshot it takes is the one the README shows when
 IRCSPEC_UPDATE_SCREENSHOT=1 (reports/html-report.png)."""
 
 import os
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ import pytest
 
 from harness_run import FIXTURE, ircspec
 from fakeserver import FakeServer
+from htmllinks import dangling, external
 from irc import BIN, REPO
 
 FAILING = "fx-privmsg-channel-no-echo"
@@ -101,6 +103,25 @@ def test_failing_case_page_shows_expected_and_transcript(report, tmp_path):
     assert "expected: nothing like this before the PING barrier" in html
     assert "PRIVMSG #" in html and ":no echo please" in html
     assert 'class="tr"' in html
+
+
+def test_every_link_resolves_and_spec_refs_land_on_their_section(report):
+    pages = [report / "index.html", *sorted((report / "cases").glob("*.html"))]
+    assert len(pages) == 12
+    refs = set()
+    for page in pages:
+        html = page.read_text()
+        assert dangling(page, html) == [], page
+        assert external(html) == [], page
+        refs |= set(re.findall(r'href="(?:\.\./)?rfc/(rfc\d+)\.html#section-([\d.]+)"', html))
+    assert ("rfc2812", "3.3.1") in refs, refs  # PRIVMSG
+    # each anchor stands at the heading of the section it names, in the
+    # RFC text shipped whole with the report
+    for rfc, sec in refs:
+        text = (report / "rfc" / f"{rfc}.html").read_text()
+        assert re.search(rf'<span id="section-{re.escape(sec)}"></span>{re.escape(sec)}\.? +[A-Z]',
+                         text), (rfc, sec)
+        assert "Full Copyright Statement" in text or rfc == "rfc1459"
 
 
 def test_hostile_page_runs_no_injected_script(tmp_path):

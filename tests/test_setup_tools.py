@@ -153,3 +153,73 @@ def test_ensure_tools_refuses_unknown_options():
     proc = subprocess.run([str(ENSURE), "--bogus"], capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 2 and "unknown option --bogus" in proc.stderr, proc.stderr
+
+
+def dry_run(root, env=None, user=None):
+    cmd = ["/bin/bash", str(ENSURE), "--dry-run", "--root", str(root)]  # PATH may be empty
+    if user is not None:  # as another user: setpriv (util-linux), we are root
+        cmd = ["/usr/bin/setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *cmd]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+
+
+def plan_of(proc):
+    return [line[2:].split() for line in proc.stdout.splitlines() if line.startswith("+ ")]
+
+
+def test_dry_run_plans_a_noninteractive_install_of_everything_missing(tmp_path):
+    (tmp_path / "empty").mkdir()
+    proc = dry_run(tmp_path / "empty")
+    assert proc.returncode == 0, proc.stderr
+    update, install = plan_of(proc)
+    assert update[:2] == ["env", "DEBIAN_FRONTEND=noninteractive"] and update[-1] == "update"
+    assert install[:3] == ["env", "DEBIAN_FRONTEND=noninteractive", "apt-get"]
+    assert "-y" in install and "DPkg::Lock::Timeout=600" in install
+    assert "Dpkg::Options::=--force-confold" in install
+    pkgs = install[install.index("install") + 1:]
+    assert pkgs == missing_of(proc)
+    # gcc only recommends libc6-dev; the leak tests need patch(1)
+    for pkg in ["gcc", "libc6-dev", "chromium", "afl++", "patch", "libclang-rt-14-dev"]:
+        assert pkg in pkgs, pkgs
+
+
+def test_a_stripped_path_finds_no_command_and_still_plans(tmp_path):
+    """make may run it with any PATH: no id(1) or other command is needed to decide."""
+    proc = subprocess.run(["/bin/bash", str(ENSURE), "--dry-run"], capture_output=True,
+                          text=True, timeout=120, env={"PATH": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr
+    pkgs = plan_of(proc)[1]
+    for pkg in ["gcc", "make", "valgrind", "chromium", "afl++", "patch"]:
+        assert pkg in pkgs, pkgs
+    assert "libjansson-dev" not in pkgs  # a header, found whatever PATH says
+
+
+@pytest.fixture
+def world_dir():
+    """An empty probe root another user can read (tmp_path is root's alone)."""
+    import shutil
+    import tempfile
+    d = Path(tempfile.mkdtemp(prefix="ensure-tools-"))
+    d.chmod(0o755)
+    yield d
+    shutil.rmtree(d)
+
+
+def test_not_root_without_sudo_prints_the_command_and_fails(world_dir):
+    proc = dry_run(world_dir, env={"PATH": str(world_dir)}, user=65534)  # no sudo in it
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "not root, and sudo needs a password (or is missing)" in proc.stderr
+    assert "apt-get install -y" in proc.stderr and "chromium" in proc.stderr
+    assert not plan_of(proc)
+
+
+def test_not_root_with_passwordless_sudo_installs_through_it(world_dir):
+    fake = world_dir / "bin"
+    fake.mkdir()
+    (fake / "sudo").write_text("#!/bin/sh\nexit 0\n")  # `sudo -n true` succeeds
+    (fake / "sudo").chmod(0o755)
+    fake.chmod(0o755)
+    proc = dry_run(world_dir / "bin", env={"PATH": f"{fake}:/usr/bin:/bin"}, user=65534)
+    assert proc.returncode == 0, proc.stderr
+    update, install = plan_of(proc)
+    assert update[:4] == ["sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive"]
+    assert install[:5] == ["sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive", "apt-get"]
