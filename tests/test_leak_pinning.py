@@ -13,12 +13,9 @@ which are then re-run alone:
                   branches on uninitialised memory (set_topic,
                   UninitCondition); a client leaving while away writes past
                   its text (client_exit, InvalidWrite)
-Each must be on exactly the cases that trigger it, and fail them.
-  interplay.patch the last away text is kept in a global after its client
-                  leaves, and any topic change loses it: a leak only when a
-                  TOPIC follows an AWAY, so two cases at once leak and
-                  neither alone does.  It must be on both, marked as not
-                  reproduced alone, never dropped."""
+Each must be on exactly the cases that trigger it, and fail them.  (A
+finding that no case of its group repeats alone is tested with a scripted
+source, deterministically: tests/test_pin_units.py.)"""
 
 import shutil
 import subprocess
@@ -122,43 +119,3 @@ def test_memcheck_errors_on_three_paths_are_pinned_on_their_cases(tmp_path):
     index = (tmp_path / "h" / "index.html").read_text()
     assert index.count('.html#vgerrors">') == 4
 
-
-# Two cases run at once (-j 2): the AWAY of one comes early, the TOPIC of
-# the other after 40 round trips, so the AWAY is first; re-run alone in
-# file order, ip-a-topic (no away text kept yet: nothing to lose) runs
-# before ip-b-away (keeps one, which nothing loses).
-INTERPLAY = {
-    "ip-a-topic": ["a: register", "a: send JOIN {chan}", "a: expect :{nick:a}!*@* JOIN {chan}",
-                   *["a: sync"] * 40, "a: send TOPIC {chan} :t",
-                   "a: expect :{nick:a}!*@* TOPIC {chan} :t"],
-    "ip-b-away": ["a: register", "a: send AWAY :gone", "a: expect 306 {nick:a} *",
-                  *["a: sync"] * 40],
-}
-
-
-def write_interplay_cases(d):
-    d.mkdir()
-    for cid, steps in INTERPLAY.items():
-        head = [f"id: {cid}", f"title: half of a planted two-case leak ({cid})",
-                "spec: rfc2812:4.1", "level: MUST", "tags: planted", "clients: a", "",
-                "# Catches: nothing alone; see tests/test_leak_pinning.py"]
-        (d / f"{cid}.case").write_text("\n".join(head + steps) + "\n")
-    return d
-
-
-def test_a_leak_no_case_repeats_alone_is_on_the_group_marked_so(tmp_path):
-    cases = write_interplay_cases(tmp_path / "cases")
-    run = pinned_run(tmp_path, "interplay.patch", cases, jobs="2", ncases=2)
-    for cid in INTERPLAY:
-        case = run.case(cid)
-        assert case["status"] == "pass", case  # neither leaks alone: verdicts stay
-        assert len(case["leaks"]) == 1, case
-        leak = case["leaks"][0]
-        assert leak["group"] == ["ip-a-topic", "ip-b-away"], leak
-        assert "not reproduced alone" in leak["what"], leak
-        assert "h_away" in frames(leak), leak
-    assert run.rc == 1  # never dropped: the run fails on it
-    assert [v["kind"] for v in run.report["valgrind"]] == ["Leak_DefinitelyLost"]
-    assert "Valgrind, pinned on no single case:" in run.out
-    page = (tmp_path / "h" / "cases" / "ip-b-away.html").read_text()
-    assert 'id="leaks"' in page and "not reproduced alone" in page
