@@ -72,16 +72,53 @@ static bool chan_ok(struct writer *w, const char *key, size_t kl)
 	return true;
 }
 
+/* Whether s[0..len) spans [first, last] characters, each in set. */
+static size_t span(const char *s, size_t len, const char *set, size_t first, size_t last)
+{
+	size_t n = 0;
+	while (n < len && n < last && s[n] && strchr(set, s[n]))
+		n++;
+	return n >= first ? n : 0;
+}
+
+/* {repeat:N:c} or {repeat:isupport:TOKEN?N+D:c} (N-D), c a letter: the
+ * forms fuzz_mutate_irc.c writes for a parameter at a limit. */
+static bool repeat_ok(const char *s, size_t len)
+{
+	static const char digits[] = "0123456789", upper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	size_t i = 8, k;
+	if (len < 12 || memcmp(s, "{repeat:", 8) != 0)
+		return false;
+	if (len > 17 && memcmp(s + i, "isupport:", 9) == 0) {
+		i += 9;
+		if (!(k = span(s + i, len - i, upper, 1, 32)))
+			return false;
+		i += k;
+		if (i >= len || s[i++] != '?' || !(k = span(s + i, len - i, digits, 1, 6)))
+			return false;
+		i += k;
+		if (i >= len || (s[i] != '+' && s[i] != '-'))
+			return false;
+		i++;
+	}
+	if (!(k = span(s + i, len - i, digits, 1, 6)))
+		return false;
+	i += k;
+	return i + 3 == len && s[i] == ':' && s[i + 1] >= 'a' && s[i + 1] <= 'z' && s[i + 2] == '}';
+}
+
 /* Length of a placeholder the case language takes here at p, or 0. */
 static size_t placeholder(struct writer *w, const unsigned char *p, size_t n)
 {
-	const unsigned char *close = memchr(p, '}', n < 40 ? n : 40);
+	const unsigned char *close = memchr(p, '}', n < 56 ? n : 56);
 	if (!close)
 		return 0;
 	size_t len = (size_t)(close - p) + 1;
 	const char *s = (const char *)p;
 	if ((len == 8 && memcmp(s, "{server}", 8) == 0) || (len == 6 && memcmp(s, "{chan}", 6) == 0))
 		return len == 6 && !chan_ok(w, "", 0) ? 0 : len;
+	if (repeat_ok(s, len))
+		return len;
 	if (len > 7 && memcmp(s, "{chan:", 6) == 0)
 		return chan_ok(w, s + 6, len - 7) ? len : 0;
 	if (len == 8 && (memcmp(s, "{nick:", 6) == 0 || memcmp(s, "{user:", 6) == 0)) {
@@ -284,9 +321,7 @@ long fz_to_case(const struct fz_input *in, const struct fz_text_opts *o, char *o
 		char names[16], line[64];
 		unsigned turn = pending & ~who & open & ~mid;
 		if (turn && !st->racy) {
-			for (unsigned k = 0; k < in->nclients; k++)
-				if (turn & (1u << k))
-					emit_sync(&w, 1u << k, in->nclients);
+			emit_sync(&w, turn, in->nclients); /* one round trip for all */
 			pending &= ~turn;
 		}
 		if (st->kind == FZ_SEND)
@@ -340,11 +375,8 @@ long fz_to_case(const struct fz_input *in, const struct fz_text_opts *o, char *o
 		snprintf(line, sizeof line, "a: pause %u\n", FZ_SETTLE_MS);
 		emits(&w, line);
 	}
-	for (unsigned round = 0; round < 2; round++) {
-		for (unsigned k = 0; k < in->nclients; k++)
-			if (open & (1u << k))
-				emit_sync(&w, 1u << k, in->nclients);
-	}
+	for (unsigned round = 0; round < 2 && open; round++)
+		emit_sync(&w, open, in->nclients); /* every PING, then every PONG */
 	return w.full ? -1 : (long)w.len;
 }
 

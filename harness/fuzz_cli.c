@@ -25,7 +25,8 @@ static void usage(FILE *f)
 	      "  --seconds N         stop after N seconds (default 60 unless --runs)\n"
 	      "  --runs N            stop after N inputs\n"
 	      "  --seed S            PRNG seed: the same seed replays the same inputs (default 1)\n"
-	      "  -j N                sessions in parallel (only 1 so far)\n"
+	      "  -j N                N workers, each with its own server (--spawn), seed S+i,\n"
+	      "                      every N-th seed case and --out DIR/wI; one merged summary\n"
 	      "  --timeout MS        per step and for the liveness probe (default 2000)\n"
 	      "  --valgrind          with --spawn: run the server under Valgrind memcheck\n"
 	      "  --afl[=SIZE]        with --spawn: grey-box: the server is built with afl-clang-fast;\n"
@@ -34,6 +35,7 @@ static void usage(FILE *f)
 	      "  --out DIR           findings and summary.json (default reports/fuzz)\n"
 	      "  --no-minimise       write findings as found (still replayed to confirm)\n"
 	      "  --log-inputs FILE   one line per input run: its number and hash\n"
+	      "  --stop-on-finding   end the run after the first confirmed finding (benchmarks)\n"
 	      "\n"
 	      "Exit: 0 nothing found; 1 findings (see --out); 2 usage error or no usable server.\n",
 	      f);
@@ -60,7 +62,7 @@ static int number(const char *s, unsigned long long max, unsigned long long *out
 int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
 {
 	enum { O_HOST = 256, O_PORT, O_PASSWORD, O_OPER, O_SPAWN, O_VALGRIND, O_SECONDS, O_RUNS,
-	       O_SEED, O_TIMEOUT, O_OUT, O_LOG, O_NOMIN, O_AFL };
+	       O_SEED, O_TIMEOUT, O_OUT, O_LOG, O_NOMIN, O_AFL, O_STOP };
 	static const struct option longopts[] = {
 		{"host", required_argument, NULL, O_HOST},
 		{"port", required_argument, NULL, O_PORT},
@@ -76,6 +78,7 @@ int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
 		{"out", required_argument, NULL, O_OUT},
 		{"log-inputs", required_argument, NULL, O_LOG},
 		{"no-minimise", no_argument, NULL, O_NOMIN},
+		{"stop-on-finding", no_argument, NULL, O_STOP},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -83,6 +86,7 @@ int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
 	o->host = "127.0.0.1";
 	o->port = 6667;
 	o->jobs = 1;
+	o->nworkers = 1;
 	o->seed = 1;
 	o->timeout_ms = 2000;
 	o->out = "reports/fuzz";
@@ -97,8 +101,6 @@ int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
 		case 'j':
 			if (number(optarg, 64, &v) != 0 || v == 0)
 				return bad("-j wants 1..64", optarg);
-			if (v > 1)
-				return bad("-j above 1 is not implemented yet", optarg);
 			o->jobs = (int)v;
 			break;
 		case O_HOST: o->host = optarg; break;
@@ -152,6 +154,7 @@ int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
 		case O_OUT: o->out = optarg; break;
 		case O_LOG: o->log_inputs = optarg; break;
 		case O_NOMIN: o->no_minimise = true; break;
+		case O_STOP: o->stop_on_finding = true; break;
 		default: return bad("unknown option", NULL);
 		}
 	}

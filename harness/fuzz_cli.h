@@ -17,6 +17,8 @@ struct fz_cli {
 	bool afl;               /* --afl: grey-box coverage through __AFL_SHM_ID */
 	unsigned long afl_map;  /* its size */
 	int jobs;
+	int worker, nworkers;   /* set by -j for each worker: it seeds from the
+				   cases worker, worker + nworkers, ... */
 	long seconds;           /* 0: until --runs */
 	unsigned long runs;     /* 0: until --seconds */
 	unsigned long long seed;
@@ -24,6 +26,7 @@ struct fz_cli {
 	const char *out;
 	const char *log_inputs;
 	bool no_minimise;
+	bool stop_on_finding;   /* end after the first finding that replays */
 	const char *paths[CLI_MAX_PATHS];
 	int npaths;
 };

@@ -19,6 +19,7 @@
 #include "fuzz_cli.h"
 #include "fuzz_leak.h"
 #include "fuzz_exec.h"
+#include "fuzz_jobs.h"
 #include "fuzz_min.h"
 #include "fuzz_mutate.h"
 #include "fuzz_out.h"
@@ -79,11 +80,21 @@ static bool time_left(const struct fuzzer *f)
 	return !(dl && now_ms() >= dl) && !f->t.gone && !g_interrupts;
 }
 
+/* A finding counts unless its replays ran and failed to show it. */
+static unsigned real_findings(const struct fuzzer *f)
+{
+	unsigned real = 0;
+	for (unsigned i = 0; i < f->nfind; i++)
+		real += f->find[i].confirmed >= 2 || f->find[i].confirm_tries < FZ_CONFIRM_TRIES;
+	return real;
+}
+
 static bool over(const struct fuzzer *f)
 {
 	long dl = atomic_load(&f->env.deadline_ms);
 	return (dl && now_ms() >= dl) || f->t.gone ||
-	       (f->o->runs && f->st.inputs >= f->o->runs);
+	       (f->o->runs && f->st.inputs >= f->o->runs) ||
+	       (f->o->stop_on_finding && real_findings(f) > 0);
 }
 
 static void progress(struct fuzzer *f, bool last)
@@ -93,8 +104,11 @@ static void progress(struct fuzzer *f, bool last)
 		return;
 	f->last_progress = now;
 	double s = (double)(now - f->t0) / 1000.0;
-	fprintf(stderr, "%sfuzz: %lu inputs, %.0f/s, corpus %u, states %u, edges %lu, "
-		"findings %u, restarts %u%s", f->tty ? "\r\033[K" : "", f->st.inputs,
+	char who[16] = "";
+	if (f->o->nworkers > 1)
+		snprintf(who, sizeof who, "[w%d]", f->o->worker);
+	fprintf(stderr, "%sfuzz%s: %lu inputs, %.0f/s, corpus %u, states %u, edges %lu, "
+		"findings %u, restarts %u%s", f->tty ? "\r\033[K" : "", who, f->st.inputs,
 		s > 0 ? (double)f->st.inputs / s : 0.0, f->ncorpus, f->st.states, f->st.edges,
 		f->nfind, f->t.restarts, f->tty && !last ? "" : "\n");
 	fflush(stderr);
@@ -321,6 +335,8 @@ static void load_seeds(struct fuzzer *f, const struct caselist *all)
 {
 	for (size_t i = 0; i < all->n && !over(f); i++) {
 		struct fz_input in;
+		if (i % (size_t)f->o->nworkers != (size_t)f->o->worker) /* -j: another's */
+			continue;
 		if (fz_from_case(all->v[i], &in) != 0)
 			continue;
 		f->st.seeds++;
@@ -338,10 +354,17 @@ static void load_seeds(struct fuzzer *f, const struct caselist *all)
 
 static void fuzz_loop(struct fuzzer *f)
 {
+	unsigned turn = 0;
 	while (!over(f) && f->ncorpus > 0) {
-		/* Newer inputs are picked more often: they hold the latest states. */
+		/* Every other input, the next of the corpus in turn: each seed
+		 * gets its share of mutations however big the corpus grows (two
+		 * seeds' steps meet by splicing, so a seed starved of turns is a
+		 * combination never tried).  Otherwise newer inputs are picked
+		 * more often: they hold the latest states. */
 		unsigned a = fz_below(&f->rng, f->ncorpus), b = fz_below(&f->rng, f->ncorpus);
-		const struct fz_input *parent = &f->corpus[f->ncorpus - 1 - (a < b ? a : b)];
+		unsigned pick = turn % 2 ? (turn / 2) % f->ncorpus : f->ncorpus - 1 - (a < b ? a : b);
+		turn++;
+		const struct fz_input *parent = &f->corpus[pick];
 		const struct fz_input *donor = &f->corpus[fz_below(&f->rng, f->ncorpus)];
 		struct fz_input in;
 		const char *what;
@@ -450,17 +473,15 @@ static int fuzz_run(struct fuzzer *f, const struct caselist *all)
 	f->st.seconds = (double)(now_ms() - f->t0) / 1000.0;
 	char path[1100];
 	snprintf(path, sizeof path, "%s/summary.json", f->o->out);
-	if (fz_out_summary(path, true, &f->st, f->find, f->nfind, err, sizeof err) != 0)
+	if (fz_out_summary(path, f->o->nworkers == 1, &f->st, f->find, f->nfind, err, sizeof err) != 0)
 		fprintf(stderr, "ircspec fuzz: %s\n", err);
 	free(f->t.text);
 	if (f->log)
 		fclose(f->log);
-	/* A finding counts unless its replays ran and failed to show it. */
-	unsigned real = 0;
-	for (unsigned i = 0; i < f->nfind; i++)
-		real += f->find[i].confirmed >= 2 || f->find[i].confirm_tries < FZ_CONFIRM_TRIES;
-	return real > 0 || f->vg_findings > 0 ? 1 : 0;
+	return real_findings(f) > 0 || f->vg_findings > 0 ? 1 : 0;
 }
+
+static int fuzz_worker(struct fz_cli *op);
 
 int fuzz_main(int argc, char **argv)
 {
@@ -468,6 +489,17 @@ int fuzz_main(int argc, char **argv)
 	int rc = fz_cli_parse(argc, argv, &o);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
+	if (o.jobs > 1 && !o.spawn) {
+		fprintf(stderr, "ircspec fuzz: -j above 1 needs --spawn (a server per worker)\n");
+		return 2;
+	}
+	return o.jobs > 1 ? fz_jobs_run(&o, fuzz_worker) : fuzz_worker(&o);
+}
+
+static int fuzz_worker(struct fz_cli *op)
+{
+	struct fz_cli o = *op;
+	int rc;
 	char err[1024];
 	struct caselist all = {0};
 	if (discover(o.paths, (size_t)o.npaths, &all, err, sizeof err) != 0) {
@@ -487,7 +519,7 @@ int fuzz_main(int argc, char **argv)
 		rc = 2;
 	} else {
 		f->o = &o;
-		f->tty = isatty(STDERR_FILENO);
+		f->tty = o.nworkers == 1 && isatty(STDERR_FILENO); /* -j: a line each */
 		f->env.host = o.host;
 		f->env.port = o.port;
 		f->env.password = o.password;

@@ -5,6 +5,7 @@
  * interleavings of clients, a client vanishing mid-state, and plain byte
  * mutations.  Text work happens on one line of a send step at a time. */
 #include "fuzz_mutate.h"
+#include "fuzz_mutate_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,10 +58,6 @@ static const unsigned limits[] = {9, 10, 15, 16, 30, 31, 32, 50, 64, 65, 200, 25
 
 /* ---- text of one line in a send step ---- */
 
-struct line {
-	size_t start, end; /* [start, end): the line without its CR LF */
-	size_t next;       /* where the next line starts */
-};
 
 /* A random line of st (false when st has no bytes). */
 static bool pick_line(const struct fz_step *st, struct fz_rng *r, struct line *l)
@@ -102,13 +99,6 @@ static int splice_bytes(struct fz_step *st, size_t from, size_t to, const void *
 	return rc;
 }
 
-/* The words of a line: offsets of each word's start and end. */
-#define WORDS_MAX 32
-struct words {
-	size_t s[WORDS_MAX], e[WORDS_MAX];
-	unsigned n;
-	unsigned cmd; /* index of the command word (after a :prefix) */
-};
 
 static void split_words(const struct fz_step *st, const struct line *l, struct words *w)
 {
@@ -502,11 +492,12 @@ int fz_mutate(struct fz_input *in, const struct fz_input *donor, struct fz_rng *
 {
 	static const char *const names[] = {"swap-command", "insert-command", "param", "mode",
 					    "casemap", "empty-item", "inject", "split",
-					    "interleave", "vanish", "bytes", "steps"};
+					    "interleave", "vanish", "bytes", "steps", "sigil", "limit",
+					    "line-splice", "replace-param"};
 	unsigned stack = 1u << fz_below(r, 4), applied = 0;
 	*what = "none";
 	for (unsigned t = 0; t < stack * 3 && applied < stack; t++) {
-		unsigned m = fz_below(r, 12);
+		unsigned m = fz_below(r, 16);
 		int rc;
 		switch (m) {
 		case 0: rc = m_swap_command(in, r); break;
@@ -520,7 +511,11 @@ int fz_mutate(struct fz_input *in, const struct fz_input *donor, struct fz_rng *
 		case 8: rc = m_interleave(in, r); break;
 		case 9: rc = m_vanish(in, r); break;
 		case 10: rc = m_bytes(in, r); break;
-		default: rc = m_steps(in, donor, r); break;
+		case 11: rc = m_steps(in, donor, r); break;
+		case 12: rc = fzm_sigil(in, r); break;
+		case 13: rc = fzm_limit(in, r); break;
+		case 14: rc = fzm_line_splice(in, donor, r); break;
+		default: rc = fzm_replace_param(in, r); break;
 		}
 		if (rc == 0) {
 			applied++;
@@ -540,4 +535,29 @@ int fz_generate(struct fz_input *in, struct fz_rng *r)
 		if (m_insert_command(in, r) != 0)
 			return -1;
 	return 0;
+}
+
+/* ---- for fuzz_mutate_irc.c (fuzz_mutate_int.h) ---- */
+
+struct fz_step *fzm_pick_send(struct fz_input *in, struct fz_rng *r) { return pick_send(in, r); }
+bool fzm_pick_line(const struct fz_step *st, struct fz_rng *r, struct line *l)
+{
+	return pick_line(st, r, l);
+}
+void fzm_split_words(const struct fz_step *st, const struct line *l, struct words *w)
+{
+	split_words(st, l, w);
+}
+int fzm_splice(struct fz_step *st, size_t from, size_t to, const void *p, size_t n)
+{
+	return splice_bytes(st, from, to, p, n);
+}
+struct fz_step *fzm_insert_step(struct fz_input *in, unsigned at, unsigned kind, unsigned who)
+{
+	return insert_step(in, at, kind, who);
+}
+unsigned fzm_pick_who(const struct fz_input *in, struct fz_rng *r) { return pick_who(in, r); }
+size_t fzm_gen_param(struct fz_rng *r, char *out, size_t outsz)
+{
+	return gen_param(r, out, outsz);
 }

@@ -620,6 +620,18 @@ static int step_require(struct runctx *x, const struct step *st)
 
 static int step_plain(struct runctx *x, const struct step *st)
 {
+	if (st->kind == STEP_SYNC && st->ntargets > 1) {
+		/* One round trip for a batch of clients, not one each. */
+		for (unsigned i = 0; i < st->ntargets; i += SESS_SYNC_MAX) {
+			unsigned n = st->ntargets - i, failed = 0;
+			if (sess_sync_many(&x->sess, st->targets + i, n < SESS_SYNC_MAX ? n : SESS_SYNC_MAX,
+					   &failed, sess_deadline(&x->sess, x->env->timeout_ms)) != 0) {
+				fail_step(x, st, NULL);
+				return -1;
+			}
+		}
+		return 0;
+	}
 	for (unsigned i = 0; i < st->ntargets; i++) {
 		unsigned k = st->targets[i];
 		struct hconn *c = &x->cl[k].conn;

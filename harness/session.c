@@ -398,21 +398,53 @@ static bool match_pong(void *arg, const struct rline *l, const struct irc_msg *m
 	return false;
 }
 
-int sess_sync(struct session *s, unsigned k, long deadline)
+/* Sends client k's sync PING; its token into token[48]. */
+static int sync_send(struct session *s, unsigned k, char *token, long deadline)
 {
-	char token[48], line[64];
-	snprintf(token, sizeof token, "ircspec-sync-%u", ++s->ping_seq);
+	char line[64];
+	snprintf(token, 48, "ircspec-sync-%u", ++s->ping_seq);
 	int n = snprintf(line, sizeof line, "PING :%s\r\n", token);
-	if (sess_send(s, k, line, (size_t)n, deadline) != 0)
-		return -1;
-	struct rline *l = sess_wait(s, k, match_pong, token, false, deadline);
+	return sess_send(s, k, line, (size_t)n, deadline);
+}
+
+static int sync_wait(struct session *s, unsigned k, const char *token, long deadline)
+{
+	struct rline *l = sess_wait(s, k, match_pong, (void *)token, false, deadline);
 	if (!l) {
 		char what[96];
-		snprintf(what, sizeof what, "sync (PING :%s) got no PONG", token);
+		snprintf(what, sizeof what, "sync (PING :%.47s) got no PONG", token);
 		why_prefix(s, what);
 		return -1;
 	}
 	hconn_remove(&s->cl[k].conn, l);
+	return 0;
+}
+
+int sess_sync(struct session *s, unsigned k, long deadline)
+{
+	char token[48];
+	return sync_send(s, k, token, deadline) != 0 ? -1 : sync_wait(s, k, token, deadline);
+}
+
+int sess_sync_many(struct session *s, const unsigned *ks, unsigned nk, unsigned *failed,
+		   long deadline)
+{
+	char token[SESS_SYNC_MAX][48];
+	if (nk > SESS_SYNC_MAX)
+		nk = SESS_SYNC_MAX;
+	/* Every PING first: one round trip for them all, not one each. */
+	for (unsigned i = 0; i < nk; i++) {
+		if (sync_send(s, ks[i], token[i], deadline) != 0) {
+			*failed = ks[i];
+			return -1;
+		}
+	}
+	for (unsigned i = 0; i < nk; i++) {
+		if (sync_wait(s, ks[i], token[i], deadline) != 0) {
+			*failed = ks[i];
+			return -1;
+		}
+	}
 	return 0;
 }
 

@@ -64,6 +64,12 @@ struct rline *sess_wait(struct session *s, unsigned k, sess_match_fn *match, voi
 /* PING/PONG barrier: when it returns 0 the server has processed everything
  * k sent before.  Lines other than the PONG stay queued. */
 int sess_sync(struct session *s, unsigned k, long deadline);
+/* The same barrier for several clients in one round trip: every PING goes
+ * out, then each waits for its PONG.  -1 with *failed the first client
+ * whose PING could not be sent or got no PONG. */
+#define SESS_SYNC_MAX 16
+int sess_sync_many(struct session *s, const unsigned *ks, unsigned nk, unsigned *failed,
+		   long deadline);
 /* Waits until the server closes k's connection. */
 int sess_wait_close(struct session *s, unsigned k, long deadline);
 /* PASS?/NICK/USER for all ks at once, then waits for each to finish (001 ..

@@ -33,7 +33,8 @@ BIN = REPO / "bin"
 WORK = REPO / "build" / "planted"
 COPY = ["Makefile", "common", "reference-server", "fuzz", "scripts", "tests/tools"]
 SERVER_ARGS = "-p {port} --oper ircspec:operpass --flood-interval 0"
-FUZZ_ARGS = ["--oper", "ircspec:operpass", "--seed", "1", "--timeout", "1000"]
+FUZZ_ARGS = ["--oper", "ircspec:operpass", "--seed", "1", "--timeout", "1000",
+             "--stop-on-finding"]
 
 
 def sh(argv, **kw):
@@ -163,7 +164,7 @@ def main():
     modes = a.modes.split(",")
     results = []
     for patch in sorted((REPO / "fuzz" / "planted").glob("*.patch")):
-        if a.only and patch.stem != a.only:
+        if a.only and patch.stem not in a.only.split(","):
             continue
         kind, needs = meta(patch)
         print(f"{patch.stem}: building", file=sys.stderr, flush=True)

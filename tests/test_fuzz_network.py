@@ -22,7 +22,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fakeserver import FakeServer  # noqa: E402
+from fakeserver import DEFAULT_ISUPPORT, FakeServer  # noqa: E402
 from irc import BIN, REPO, SANITIZER_MARKERS  # noqa: E402
 
 IRCSPEC = BIN / "ircspec-asan"
@@ -192,3 +192,46 @@ def test_leak_reported_at_exit_is_bisected_to_one_input(tmp_path):
     name = leak[0]["name"]
     assert "psst" in (out / f"{name}.case").read_text()
     assert "LeakSanitizer" in (out / f"{name}.log").read_text()
+
+
+def test_limit_from_005_is_reached_and_named_in_the_reproducer(tmp_path):
+    # The fake server dies on a topic text of TOPICLEN+1 bytes, the limit it
+    # announces (nothing in the seed comes near it).  The limit mutation
+    # reads TOPICLEN from 005 and writes the parameter at its edge as the
+    # case language's {repeat:isupport:TOPICLEN?...:t}, so the reproducer
+    # says which limit it tests and follows the server it runs against.
+    spawn = fake(crash_on=":" + "t" * 41, isupport=DEFAULT_ISUPPORT + " TOPICLEN=40")
+    p, out, s = fuzz(tmp_path, spawn, "--runs", "300", "--timeout", "1000", "--no-minimise")
+    assert p.returncode == 1, p.stderr
+    crash = [f for f in s["findings"] if f["kind"] == "crash"]
+    assert crash and crash[0]["confirmed"] >= 2, s
+    case = (out / "crash-1.case").read_text()
+    assert "{repeat:isupport:TOPICLEN?390" in case, case
+    r = replay(spawn, out / "crash-1.case")
+    assert r.returncode == 1 and "[CRASH]" in r.stdout, r.stdout
+
+
+def test_jobs_split_seeds_and_seed_space_and_merge_findings(tmp_path):
+    # -j 2: two workers, each with its own server, seeds 5 and 6, half the
+    # seed cases each; findings land in --out/wI and in one summary.
+    p, out, s = fuzz(tmp_path, REFIRCD, "-j", "2", "--runs", "60", "--seed", "5",
+                     seeds=REPO / "cases" / "channel")
+    assert p.returncode == 0, p.stderr
+    assert s["jobs"] == 2 and s["inputs"] == 120 and s["findings"] == []
+    w = s["workers"]
+    assert [x["seed"] for x in w] == [5, 6] and [x["inputs"] for x in w] == [60, 60]
+    one = json.loads((out / "w0" / "summary.json").read_text())
+    two = json.loads((out / "w1" / "summary.json").read_text())
+    assert one["seeds"] + two["seeds"] == s["seeds"] and abs(one["seeds"] - two["seeds"]) <= 1
+    p, out, s = fuzz(tmp_path / "crash", fake(crash_on="psst"), "-j", "2", "--runs", "3",
+                     "--timeout", "1000", "--no-minimise")
+    assert p.returncode == 1, p.stderr
+    names = [f["name"] for f in s["findings"] if f["kind"] == "crash"]
+    assert names and all((out / f"{n}.case").exists() for n in names), s
+
+
+def test_stop_on_finding_ends_the_run_at_the_first(tmp_path):
+    p, out, s = fuzz(tmp_path, fake(crash_on="psst"), "--runs", "200", "--timeout", "1000",
+                     "--no-minimise", "--stop-on-finding")
+    assert p.returncode == 1, p.stderr
+    assert len(s["findings"]) == 1 and s["inputs"] < 200, s
