@@ -121,7 +121,7 @@ bin/refircd-afl-asan: $(call dir_objs,afl-asan,$(SERVER_SRC) $(COMMON_SRC))
 
 # Planted bugs (fuzz/planted/*.patch): time for black-box, grey-box and
 # libFuzzer to find each, and ircspec fuzz's speed: reports/fuzz-planted.md.
-FUZZ_PLANTED_SECONDS ?= 120
+FUZZ_PLANTED_SECONDS ?= 600
 .PHONY: fuzz-planted
 fuzz-planted: bin/ircspec bin/refircd bin/refircd-asan
 	@$(PYTHON) scripts/fuzz_planted.py --seconds $(FUZZ_PLANTED_SECONDS)

@@ -155,7 +155,7 @@ def cell(r):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seconds", type=int, default=120)
+    ap.add_argument("--seconds", type=int, default=600)
     ap.add_argument("--modes", default="black,grey,libfuzzer")
     ap.add_argument("--only")
     ap.add_argument("--speed-seconds", type=int, default=20)
@@ -192,7 +192,9 @@ def main():
     sp = speed(a.speed_seconds) if a.speed_seconds else {}
     lines = ["# Planted bugs: time to find (scripts/fuzz_planted.py)", "",
              f"Each fuzzer had at most {a.seconds} s per bug on this 2-core machine (shared "
-             "with other jobs), seeds from `cases/`, `--seed 1`. Black-box and grey-box "
+             "with other jobs), seeds from `cases/`, `--seed 1`, and stopped at its first "
+             "finding (`--stop-on-finding`; the time includes running the seeds). "
+             "Black-box and grey-box "
              "are `ircspec fuzz` over the wire against the ASan build (grey-box: built with "
              "afl-clang-fast, `--afl`); libFuzzer is the in-process `fuzz_session` target "
              "(no socket layer: n/a for a bug in netloop.c). \"replays\": the written "
