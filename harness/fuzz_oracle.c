@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fuzz.h"
 
@@ -130,6 +131,51 @@ bool fz_check_protocol(const struct transcript *tr, struct fz_verdict *v)
 				 "with CR LF): %.600s", e->client, what, n + 2, e->data);
 			return true;
 		}
+	}
+	return false;
+}
+
+/* The command at p (escaped transcript text) is DIE or RESTART. */
+static bool shutdown_at(const char *p)
+{
+	while (*p == ' ')
+		p++;
+	size_t n = strncasecmp(p, "DIE", 3) == 0 ? 3 : strncasecmp(p, "RESTART", 7) == 0 ? 7 : 0;
+	return n && (p[n] == '\0' || p[n] == ' ' || p[n] == '\\');
+}
+
+bool fz_sent_shutdown(const struct transcript *tr)
+{
+	/* Each client's sends joined (a step may cut a line anywhere), then
+	 * every line start looked at; escaped "\n" ends a line. */
+	for (char who = 'a'; who < 'a' + FZ_CLIENTS; who++) {
+		size_t len = 0, cap = 0;
+		char *all = NULL;
+		for (size_t i = 0; i < tr->n; i++) {
+			const struct tentry *e = &tr->e[i];
+			if (e->dir != T_SEND || e->client[0] != who || e->client[1])
+				continue;
+			size_t n = strlen(e->data);
+			if (len + n + 1 > cap) {
+				size_t want = (len + n + 1) * 2;
+				char *p = want <= (1u << 20) ? realloc(all, want) : NULL;
+				if (!p)
+					break;
+				all = p;
+				cap = want;
+			}
+			memcpy(all + len, e->data, n + 1);
+			len += n;
+		}
+		bool found = false;
+		for (const char *p = all; p && !found;) {
+			found = shutdown_at(p);
+			p = strstr(p, "\\n");
+			p = p ? p + 2 : NULL;
+		}
+		free(all);
+		if (found)
+			return true;
 	}
 	return false;
 }

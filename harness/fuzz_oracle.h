@@ -36,6 +36,9 @@ void fz_classify_death(const char *why, struct fz_verdict *v);
 /* A received line that breaks RFC 2812 2.3 (over 512 bytes with CR LF, or
  * holding NUL or a bare CR): true, v filled. */
 bool fz_check_protocol(const struct transcript *tr, struct fz_verdict *v);
+/* Whether a client of the session sent DIE or RESTART (RFC 2812 4.3, 4.4):
+ * a server that then exits with status 0 did what an operator asked. */
+bool fz_sent_shutdown(const struct transcript *tr);
 
 /* Counts reply commands and the transitions between numerics, per client,
  * into map[FZ_STATE_MAP] (saturating).  With pongs (per client 'a'..,

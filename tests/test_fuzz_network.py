@@ -235,3 +235,18 @@ def test_stop_on_finding_ends_the_run_at_the_first(tmp_path):
                      "--no-minimise", "--stop-on-finding")
     assert p.returncode == 1, p.stderr
     assert len(s["findings"]) == 1 and s["inputs"] < 200, s
+
+
+def test_operator_die_then_clean_exit_is_no_finding(tmp_path):
+    # DIE (RFC 2812 4.3) from an operator: the server exits 0 as asked.
+    # That is no crash (it was the one false finding of a 10-minute run
+    # against refircd with --oper); the server is started again.
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "die.case").write_text(
+        "id: die-seed\ntitle: an operator stops the server\nspec: rfc2812:4.3\n"
+        "level: MUST\ntags: fuzz\nclients: a\n\na: register\na: oper\na: send DIE\n")
+    spawn = REFIRCD + " --oper ircspec:operpass"
+    p, out, s = fuzz(tmp_path, spawn, "--oper", "ircspec:operpass", "--runs", "4", seeds=seeds)
+    assert p.returncode == 0, p.stderr
+    assert s["findings"] == [] and s["inputs"] == 4 and s["server_restarts"] >= 1, s
