@@ -6,6 +6,7 @@
  * cases i, i+N, i+2N, ... (each case seeds exactly one worker). */
 #include "fuzz_jobs.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,12 +34,14 @@ static void pass_on(int sig)
 			kill(g_workers[i], sig);
 }
 
+/* SIGTERM ends a worker's waits at once, and a second one that arrives
+ * on its own makes it kill its server and exit (fuzz_main.c's on_signal),
+ * so an overdue worker leaves no server behind. */
 static void overdue(int sig)
 {
 	(void)sig;
-	for (int i = 0; i < g_nworkers; i++)
-		if (g_workers[i] > 0)
-			kill(g_workers[i], SIGKILL);
+	pass_on(SIGTERM);
+	pass_on(SIGTERM);
 }
 
 static void worker_dir(const char *out, int i, char *dir, size_t dirsz)
@@ -164,9 +167,10 @@ int fz_jobs_run(struct fz_cli *o, fz_worker_fn *one)
 	for (int i = 0; i < n; i++) {
 		int st = 0;
 		rc[i] = 2;
-		while (g_workers[i] > 0 && waitpid(g_workers[i], &st, 0) < 0)
-			; /* EINTR: a signal passed on; wait again */
-		if (g_workers[i] > 0 && WIFEXITED(st))
+		pid_t got = -1;
+		while (g_workers[i] > 0 && (got = waitpid(g_workers[i], &st, 0)) < 0 && errno == EINTR)
+			; /* a signal was passed on: wait again */
+		if (got > 0 && WIFEXITED(st))
 			rc[i] = WEXITSTATUS(st);
 		found += rc[i] == 1;
 		failed += rc[i] == 2;
