@@ -11,24 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void fz_rng_seed(struct fz_rng *r, uint64_t seed)
-{
-	r->s = seed ^ 0x9e3779b97f4a7c15ULL;
-}
-
-uint64_t fz_rand(struct fz_rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL); /* splitmix64 */
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-unsigned fz_below(struct fz_rng *r, unsigned n)
-{
-	return n ? (unsigned)(fz_rand(r) % n) : 0;
-}
-
 #define PICK(r, arr) ((arr)[fz_below((r), sizeof(arr) / sizeof(arr)[0])])
 
 static const char *const commands[] = {
@@ -40,155 +22,19 @@ static const char *const commands[] = {
 	"ping", "Privmsg", "001", "433", "",
 };
 
-static const char *const params[] = {
-	"{nick:a}", "{nick:b}", "{nick:c}", "{nick:d}", "{chan}", "{chan:x}", "{chan:y}",
-	"{server}", "*", "0", "-1", "4294967296", "999999999999", ":", ":hello world", "",
-	"*!*@*", "{nick:a}!*@*", "#", "&x", "+x", "!x", "a,b", "{chan},{chan:x}", "+o", "-o",
-	"+b", "+k", "key", "+l", "10", "+ntsmikl", "-ntsmikl", "+v", "+i", "+s", "+w", "+O",
-	"+r", "ircspec", "x", "0 * :real", ":\x01VERSION\x01", "$*", "#*", "{user:a}",
-	"{nick:a},{nick:b}", "{chan},,", ",", "{chan} key", "1", ":", "-",
-};
-
-static const char *const mode_chars = "obvklimnpstiwsrOa+-qeIhRzZ";
-static const char *const casemap_chars = "[]\\~{}|^";
 static const char *const injections[] = {"\r", "\n", "\0", "\xff", ":", " :", "\r\n", " ", "!", "@",
 					 "\x01", ",", "\xc3\x28", "\r\r\n", "\n\r"};
 static const unsigned limits[] = {9, 10, 15, 16, 30, 31, 32, 50, 64, 65, 200, 255, 256, 400,
 				  480, 497, 500, 508, 510, 511, 512, 513, 600, 1024, 2048, 4000};
 
-/* ---- text of one line in a send step ---- */
-
-
-/* A random line of st (false when st has no bytes). */
-static bool pick_line(const struct fz_step *st, struct fz_rng *r, struct line *l)
-{
-	if (st->kind != FZ_SEND || st->len == 0)
-		return false;
-	unsigned n = 0;
-	for (size_t i = 0; i < st->len; i++)
-		n += st->data[i] == '\n';
-	if (st->data[st->len - 1] != '\n')
-		n++;
-	unsigned want = fz_below(r, n);
-	size_t s = 0;
-	for (unsigned k = 0; k < want; k++) {
-		const unsigned char *nl = memchr(st->data + s, '\n', st->len - s);
-		s = nl ? (size_t)(nl - st->data) + 1 : st->len;
-	}
-	const unsigned char *nl = memchr(st->data + s, '\n', st->len - s);
-	l->start = s;
-	l->next = nl ? (size_t)(nl - st->data) + 1 : st->len;
-	l->end = nl ? (size_t)(nl - st->data) : st->len;
-	if (l->end > l->start && st->data[l->end - 1] == '\r')
-		l->end--;
-	return true;
-}
-
-/* Replaces st->data[from, to) by p[0..n). */
-static int splice_bytes(struct fz_step *st, size_t from, size_t to, const void *p, size_t n)
-{
-	size_t total = st->len - (to - from) + n;
-	unsigned char *b = malloc(total ? total : 1);
-	if (!b)
-		return -1;
-	memcpy(b, st->data, from);
-	memcpy(b + from, p, n);
-	memcpy(b + from + n, st->data + to, st->len - to);
-	int rc = fz_step_set_data(st, b, total);
-	free(b);
-	return rc;
-}
-
-
-static void split_words(const struct fz_step *st, const struct line *l, struct words *w)
-{
-	w->n = 0;
-	for (size_t i = l->start; i < l->end && w->n < WORDS_MAX;) {
-		while (i < l->end && st->data[i] == ' ')
-			i++;
-		if (i >= l->end)
-			break;
-		w->s[w->n] = i;
-		while (i < l->end && st->data[i] != ' ')
-			i++;
-		w->e[w->n++] = i;
-	}
-	w->cmd = w->n > 1 && st->data[w->s[0]] == ':' ? 1 : 0;
-}
-
-static struct fz_step *pick_send(struct fz_input *in, struct fz_rng *r)
-{
-	unsigned n = 0;
-	for (unsigned i = 0; i < in->nsteps; i++)
-		n += in->step[i].kind == FZ_SEND && in->step[i].len > 0;
-	if (n == 0)
-		return NULL;
-	unsigned want = fz_below(r, n);
-	for (unsigned i = 0; i < in->nsteps; i++)
-		if (in->step[i].kind == FZ_SEND && in->step[i].len > 0 && want-- == 0)
-			return &in->step[i];
-	return NULL;
-}
-
-static unsigned pick_who(const struct fz_input *in, struct fz_rng *r)
-{
-	return 1u << fz_below(r, in->nclients);
-}
-
-/* A new step at position at (0..nsteps); NULL when full. */
-static struct fz_step *insert_step(struct fz_input *in, unsigned at, unsigned kind, unsigned who)
-{
-	if (in->nsteps >= FZ_STEPS_MAX)
-		return NULL;
-	if (at > in->nsteps)
-		at = in->nsteps;
-	memmove(&in->step[at + 1], &in->step[at], (in->nsteps - at) * sizeof in->step[0]);
-	in->nsteps++;
-	struct fz_step *st = &in->step[at];
-	memset(st, 0, sizeof *st);
-	st->kind = (unsigned char)kind;
-	st->who = (unsigned char)who;
-	return st;
-}
-
-/* A generated parameter into out (bounded). */
-static size_t gen_param(struct fz_rng *r, char *out, size_t outsz)
-{
-	int n;
-	switch (fz_below(r, 6)) {
-	case 0: { /* a mode string */
-		char m[24];
-		unsigned len = 1 + fz_below(r, 12);
-		m[0] = fz_below(r, 2) ? '+' : '-';
-		for (unsigned i = 1; i <= len; i++)
-			m[i] = mode_chars[fz_below(r, (unsigned)strlen(mode_chars))];
-		m[len + 1] = '\0';
-		n = snprintf(out, outsz, "%s", m);
-		break;
-	}
-	case 1: { /* a name with case-mapping characters */
-		char m[24];
-		unsigned len = 1 + fz_below(r, 12);
-		m[0] = fz_below(r, 3) ? (char)('a' + fz_below(r, 26)) : '#';
-		for (unsigned i = 1; i < len; i++)
-			m[i] = fz_below(r, 2) ? casemap_chars[fz_below(r, 8)] : (char)('A' + fz_below(r, 26));
-		m[len] = '\0';
-		n = snprintf(out, outsz, "%s", m);
-		break;
-	}
-	default:
-		n = snprintf(out, outsz, "%s", PICK(r, params));
-	}
-	return n < 0 ? 0 : (size_t)n < outsz ? (size_t)n : outsz - 1;
-}
-
+/* A generated line (a dictionary command and parameters) into out. */
 static size_t gen_line(struct fz_rng *r, char *out, size_t outsz)
 {
 	size_t o = (size_t)snprintf(out, outsz, "%s", PICK(r, commands));
 	unsigned np = fz_below(r, 5);
 	for (unsigned i = 0; i < np && o + 2 < outsz; i++) {
 		out[o++] = ' ';
-		o += gen_param(r, out + o, outsz - o);
+		o += fzm_gen_param(r, out + o, outsz - o);
 	}
 	if (o + 3 <= outsz) {
 		memcpy(out + o, "\r\n", 3);
@@ -201,16 +47,16 @@ static size_t gen_line(struct fz_rng *r, char *out, size_t outsz)
 
 static int m_swap_command(struct fz_input *in, struct fz_rng *r)
 {
-	struct fz_step *st = pick_send(in, r);
+	struct fz_step *st = fzm_pick_send(in, r);
 	struct line l;
 	struct words w;
-	if (!st || !pick_line(st, r, &l))
+	if (!st || !fzm_pick_line(st, r, &l))
 		return -1;
-	split_words(st, &l, &w);
+	fzm_split_words(st, &l, &w);
 	const char *c = PICK(r, commands);
 	if (w.n == 0)
-		return splice_bytes(st, l.start, l.start, c, strlen(c));
-	return splice_bytes(st, w.s[w.cmd], w.e[w.cmd], c, strlen(c));
+		return fzm_splice(st, l.start, l.start, c, strlen(c));
+	return fzm_splice(st, w.s[w.cmd], w.e[w.cmd], c, strlen(c));
 }
 
 static int m_insert_command(struct fz_input *in, struct fz_rng *r)
@@ -218,36 +64,36 @@ static int m_insert_command(struct fz_input *in, struct fz_rng *r)
 	char line[512];
 	size_t n = gen_line(r, line, sizeof line);
 	if (fz_below(r, 4) == 0 && in->nsteps) { /* into an existing send: same write */
-		struct fz_step *st = pick_send(in, r);
+		struct fz_step *st = fzm_pick_send(in, r);
 		struct line l;
-		if (st && pick_line(st, r, &l))
-			return splice_bytes(st, l.next, l.next, line, n);
+		if (st && fzm_pick_line(st, r, &l))
+			return fzm_splice(st, l.next, l.next, line, n);
 	}
-	struct fz_step *st = insert_step(in, fz_below(r, in->nsteps + 1), FZ_SEND, pick_who(in, r));
+	struct fz_step *st = fzm_insert_step(in, fz_below(r, in->nsteps + 1), FZ_SEND, fzm_pick_who(in, r));
 	return st ? fz_step_set_data(st, (const unsigned char *)line, n) : -1;
 }
 
 static int m_param(struct fz_input *in, struct fz_rng *r)
 {
-	struct fz_step *st = pick_send(in, r);
+	struct fz_step *st = fzm_pick_send(in, r);
 	struct line l;
 	struct words w;
-	if (!st || !pick_line(st, r, &l))
+	if (!st || !fzm_pick_line(st, r, &l))
 		return -1;
-	split_words(st, &l, &w);
+	fzm_split_words(st, &l, &w);
 	if (w.n <= w.cmd)
 		return -1;
 	unsigned k = w.cmd + fz_below(r, w.n - w.cmd);
 	switch (fz_below(r, 4)) {
 	case 0: { /* add */
 		char p[128] = " ";
-		size_t n = 1 + gen_param(r, p + 1, sizeof p - 1);
-		return splice_bytes(st, w.e[k], w.e[k], p, n);
+		size_t n = 1 + fzm_gen_param(r, p + 1, sizeof p - 1);
+		return fzm_splice(st, w.e[k], w.e[k], p, n);
 	}
 	case 1: /* drop (with the space before it) */
 		if (k == w.cmd)
 			return -1;
-		return splice_bytes(st, w.e[k - 1], w.e[k], "", 0);
+		return fzm_splice(st, w.e[k - 1], w.e[k], "", 0);
 	case 2: { /* repeat, as a list or as more parameters */
 		size_t wl = w.e[k] - w.s[k];
 		unsigned times = 1 + fz_below(r, 20);
@@ -263,7 +109,7 @@ static int m_param(struct fz_input *in, struct fz_rng *r)
 			memcpy(b + o, st->data + w.s[k], wl);
 			o += wl;
 		}
-		int rc = splice_bytes(st, w.e[k], w.e[k], b, o);
+		int rc = fzm_splice(st, w.e[k], w.e[k], b, o);
 		free(b);
 		return rc;
 	}
@@ -279,7 +125,7 @@ static int m_param(struct fz_input *in, struct fz_rng *r)
 		if (fill == ':' || fill == ' ' || fill == '\r')
 			fill = 'x';
 		memset(b, fill, target - wl);
-		int rc = splice_bytes(st, w.e[k], w.e[k], b, target - wl);
+		int rc = fzm_splice(st, w.e[k], w.e[k], b, target - wl);
 		free(b);
 		return rc;
 	}
@@ -291,20 +137,20 @@ static int m_mode(struct fz_input *in, struct fz_rng *r)
 	char line[256], m[40];
 	unsigned len = 1 + fz_below(r, 20), o = 0;
 	for (unsigned i = 0; i < len && o < sizeof m - 1; i++)
-		m[o++] = mode_chars[fz_below(r, (unsigned)strlen(mode_chars))];
+		m[o++] = fzm_mode_chars[fz_below(r, (unsigned)strlen(fzm_mode_chars))];
 	m[o] = '\0';
 	char a1[64], a2[64];
-	gen_param(r, a1, sizeof a1);
-	gen_param(r, a2, sizeof a2);
+	fzm_gen_param(r, a1, sizeof a1);
+	fzm_gen_param(r, a2, sizeof a2);
 	int n = snprintf(line, sizeof line, "MODE %s %c%s %s %s\r\n",
 			 fz_below(r, 3) ? "{chan}" : "{nick:a}", fz_below(r, 2) ? '+' : '-', m, a1, a2);
-	struct fz_step *st = insert_step(in, fz_below(r, in->nsteps + 1), FZ_SEND, pick_who(in, r));
+	struct fz_step *st = fzm_insert_step(in, fz_below(r, in->nsteps + 1), FZ_SEND, fzm_pick_who(in, r));
 	return st ? fz_step_set_data(st, (const unsigned char *)line, (size_t)n) : -1;
 }
 
 static int m_casemap(struct fz_input *in, struct fz_rng *r)
 {
-	struct fz_step *st = pick_send(in, r);
+	struct fz_step *st = fzm_pick_send(in, r);
 	if (!st)
 		return -1;
 	size_t i = fz_below(r, (unsigned)st->len);
@@ -320,45 +166,45 @@ static int m_casemap(struct fz_input *in, struct fz_rng *r)
 	else if (c >= 'A' && c <= 'Z')
 		st->data[i] = (unsigned char)(c + 32);
 	else
-		st->data[i] = (unsigned char)casemap_chars[fz_below(r, 8)];
+		st->data[i] = (unsigned char)fzm_casemap_chars[fz_below(r, 8)];
 	return 0;
 }
 
 static int m_empty_item(struct fz_input *in, struct fz_rng *r)
 {
-	struct fz_step *st = pick_send(in, r);
+	struct fz_step *st = fzm_pick_send(in, r);
 	struct line l;
 	struct words w;
-	if (!st || !pick_line(st, r, &l))
+	if (!st || !fzm_pick_line(st, r, &l))
 		return -1;
-	split_words(st, &l, &w);
+	fzm_split_words(st, &l, &w);
 	if (w.n <= w.cmd + 1)
-		return splice_bytes(st, l.end, l.end, " ,", 2);
+		return fzm_splice(st, l.end, l.end, " ,", 2);
 	unsigned k = w.cmd + 1 + fz_below(r, w.n - w.cmd - 1);
 	static const char *const items[] = {",", ",,", ":", " :", " ,", ", "};
 	const char *it = PICK(r, items);
 	size_t at = fz_below(r, 2) ? w.e[k] : w.s[k];
 	if (fz_below(r, 3) == 0) /* the parameter emptied */
-		return splice_bytes(st, w.s[k], w.e[k], ":", 1);
-	return splice_bytes(st, at, at, it, strlen(it));
+		return fzm_splice(st, w.s[k], w.e[k], ":", 1);
+	return fzm_splice(st, at, at, it, strlen(it));
 }
 
 static int m_inject(struct fz_input *in, struct fz_rng *r)
 {
-	struct fz_step *st = pick_send(in, r);
+	struct fz_step *st = fzm_pick_send(in, r);
 	if (!st)
 		return -1;
 	const char *inj = PICK(r, injections);
 	size_t n = inj[0] ? strlen(inj) : 1; /* "\0" is one NUL byte */
 	size_t at = fz_below(r, (unsigned)st->len + 1);
 	if (fz_below(r, 2))
-		return splice_bytes(st, at, at, inj, n);
-	return splice_bytes(st, at, at < st->len ? at + 1 : at, inj, n);
+		return fzm_splice(st, at, at, inj, n);
+	return fzm_splice(st, at, at < st->len ? at + 1 : at, inj, n);
 }
 
 static int m_split(struct fz_input *in, struct fz_rng *r)
 {
-	struct fz_step *st = pick_send(in, r);
+	struct fz_step *st = fzm_pick_send(in, r);
 	if (!st || st->len < 2)
 		return -1;
 	if (st->ncuts && fz_below(r, 4) == 0) {
@@ -385,7 +231,7 @@ static int m_interleave(struct fz_input *in, struct fz_rng *r)
 		return -1;
 	unsigned i = fz_below(r, in->nsteps - 1);
 	if (fz_below(r, 3) == 0) { /* another client does it */
-		in->step[i].who = (unsigned char)pick_who(in, r);
+		in->step[i].who = (unsigned char)fzm_pick_who(in, r);
 		return 0;
 	}
 	struct fz_step t = in->step[i];
@@ -401,13 +247,13 @@ static int m_vanish(struct fz_input *in, struct fz_rng *r)
 {
 	static const unsigned kinds[] = {FZ_ABORT, FZ_CLOSE, FZ_HALF_CLOSE, FZ_STOP_READING,
 					 FZ_ABORT, FZ_RESUME_READING};
-	return insert_step(in, fz_below(r, in->nsteps + 1), PICK(r, kinds), pick_who(in, r))
+	return fzm_insert_step(in, fz_below(r, in->nsteps + 1), PICK(r, kinds), fzm_pick_who(in, r))
 		? 0 : -1;
 }
 
 static int m_bytes(struct fz_input *in, struct fz_rng *r)
 {
-	struct fz_step *st = pick_send(in, r);
+	struct fz_step *st = fzm_pick_send(in, r);
 	if (!st)
 		return -1;
 	size_t at = fz_below(r, (unsigned)st->len);
@@ -416,20 +262,20 @@ static int m_bytes(struct fz_input *in, struct fz_rng *r)
 	case 1: st->data[at] = (unsigned char)fz_rand(r); return 0;
 	case 2: { /* delete a range */
 		size_t n = 1 + fz_below(r, (unsigned)(st->len - at < 16 ? st->len - at : 16));
-		return splice_bytes(st, at, at + n, "", 0);
+		return fzm_splice(st, at, at + n, "", 0);
 	}
 	case 3: { /* insert random bytes */
 		unsigned char b[8];
 		size_t n = 1 + fz_below(r, sizeof b);
 		for (size_t i = 0; i < n; i++)
 			b[i] = (unsigned char)fz_rand(r);
-		return splice_bytes(st, at, at, b, n);
+		return fzm_splice(st, at, at, b, n);
 	}
 	default: { /* duplicate a range */
 		size_t n = 1 + fz_below(r, (unsigned)(st->len - at < 64 ? st->len - at : 64));
 		unsigned char b[64];
 		memcpy(b, st->data + at, n);
-		return splice_bytes(st, at, at, b, n);
+		return fzm_splice(st, at, at, b, n);
 	}
 	}
 }
@@ -447,7 +293,7 @@ static int m_steps(struct fz_input *in, const struct fz_input *donor, struct fz_
 			return -1;
 		unsigned i = fz_below(r, in->nsteps);
 		struct fz_step copy = in->step[i];
-		struct fz_step *st = insert_step(in, i + 1, copy.kind, copy.who);
+		struct fz_step *st = fzm_insert_step(in, i + 1, copy.kind, copy.who);
 		if (!st)
 			return -1;
 		*st = copy;
@@ -459,11 +305,11 @@ static int m_steps(struct fz_input *in, const struct fz_input *donor, struct fz_
 		if (in->nclients >= FZ_CLIENTS)
 			return -1;
 		unsigned k = in->nclients++;
-		return insert_step(in, fz_below(r, in->nsteps + 1) / 2, FZ_REGISTER, 1u << k) ? 0 : -1;
+		return fzm_insert_step(in, fz_below(r, in->nsteps + 1) / 2, FZ_REGISTER, 1u << k) ? 0 : -1;
 	}
 	case 3: { /* connect, register or sync somewhere */
 		static const unsigned kinds[] = {FZ_CONNECT, FZ_REGISTER, FZ_SYNC, FZ_SYNC};
-		return insert_step(in, fz_below(r, in->nsteps + 1), PICK(r, kinds), pick_who(in, r))
+		return fzm_insert_step(in, fz_below(r, in->nsteps + 1), PICK(r, kinds), fzm_pick_who(in, r))
 			? 0 : -1;
 	}
 	default: { /* splice: a few steps of another input */
@@ -473,7 +319,7 @@ static int m_steps(struct fz_input *in, const struct fz_input *donor, struct fz_
 		unsigned at = fz_below(r, in->nsteps + 1);
 		for (unsigned i = 0; i < n && from + i < donor->nsteps; i++) {
 			const struct fz_step *d = &donor->step[from + i];
-			struct fz_step *st = insert_step(in, at + i, d->kind,
+			struct fz_step *st = fzm_insert_step(in, at + i, d->kind,
 							 d->who & ((1u << in->nclients) - 1) ? d->who : 1);
 			if (!st)
 				break;
@@ -529,35 +375,10 @@ int fz_generate(struct fz_input *in, struct fz_rng *r)
 {
 	memset(in, 0, sizeof *in);
 	in->nclients = 1 + fz_below(r, 2);
-	insert_step(in, 0, FZ_REGISTER, (1u << in->nclients) - 1);
+	fzm_insert_step(in, 0, FZ_REGISTER, (1u << in->nclients) - 1);
 	unsigned n = 1 + fz_below(r, 4);
 	for (unsigned i = 0; i < n; i++)
 		if (m_insert_command(in, r) != 0)
 			return -1;
 	return 0;
-}
-
-/* ---- for fuzz_mutate_irc.c (fuzz_mutate_int.h) ---- */
-
-struct fz_step *fzm_pick_send(struct fz_input *in, struct fz_rng *r) { return pick_send(in, r); }
-bool fzm_pick_line(const struct fz_step *st, struct fz_rng *r, struct line *l)
-{
-	return pick_line(st, r, l);
-}
-void fzm_split_words(const struct fz_step *st, const struct line *l, struct words *w)
-{
-	split_words(st, l, w);
-}
-int fzm_splice(struct fz_step *st, size_t from, size_t to, const void *p, size_t n)
-{
-	return splice_bytes(st, from, to, p, n);
-}
-struct fz_step *fzm_insert_step(struct fz_input *in, unsigned at, unsigned kind, unsigned who)
-{
-	return insert_step(in, at, kind, who);
-}
-unsigned fzm_pick_who(const struct fz_input *in, struct fz_rng *r) { return pick_who(in, r); }
-size_t fzm_gen_param(struct fz_rng *r, char *out, size_t outsz)
-{
-	return gen_param(r, out, outsz);
 }

@@ -1,5 +1,5 @@
-/* fuzz_mutate_int.h - what the mutation files share: one line of a send
- * step, its words, and the step-picking helpers of fuzz_mutate.c. */
+/* fuzz_mutate_int.h - what the mutation files share (fuzz_line.c): one
+ * line of a send step, its words, and the step-picking helpers. */
 #ifndef IRCSPEC_FUZZ_MUTATE_INT_H
 #define IRCSPEC_FUZZ_MUTATE_INT_H
 
@@ -22,7 +22,11 @@ struct words {
 	unsigned cmd; /* index of the command word (after a :prefix) */
 };
 
-/* In fuzz_mutate.c: a random send step with bytes (NULL: none); a random
+/* Mode letters and the rfc1459 case-mapping characters (fuzz_line.c). */
+extern const char fzm_mode_chars[];
+extern const char fzm_casemap_chars[];
+
+/* In fuzz_line.c: a random send step with bytes (NULL: none); a random
  * line of it (false: no bytes); its words; st->data[from, to) replaced by
  * p[0..n) (0 or -1); a new step at at (NULL: full); a random client bit;
  * a generated parameter (bounded, its length). */
