@@ -130,9 +130,13 @@ void h_ping(struct server *s, struct client *c, const struct irc_msg *m)
 
 void h_pong(struct server *s, struct client *c, const struct irc_msg *m)
 {
-	/* The timer was already reset by the input itself. */
+	/* The timer was already reset by the input itself.  RFC 2812 3.7.3:
+	 * PONG <server> [ <server2> ] is forwarded to <server2>; a network of
+	 * one can forward it nowhere but here. */
 	if (m->nparams < 1 || !m->params[0][0])
 		send_numeric(s, c, ERR_NOORIGIN, ":No origin specified");
+	else if (m->nparams > 1 && m->params[1][0] && !irc_mask_match(m->params[1], s->name))
+		send_numeric(s, c, ERR_NOSUCHSERVER, "%s :No such server", m->params[1]);
 }
 
 void h_cap(struct server *s, struct client *c, const struct irc_msg *m)

@@ -35,9 +35,18 @@ void h_trace(struct server *s, struct client *c, const struct irc_msg *m)
 {
 	const char *target = m->nparams > 0 ? m->params[0] : NULL;
 	if (!target || irc_mask_match(target, s->name)) {
-		for (const struct client *u = s->clients; u; u = u->next)
-			if (u->state != CLIENT_DEAD && trace_shows(c, u))
+		unsigned in_class = 0;
+		for (const struct client *u = s->clients; u; u = u->next) {
+			if (u->state == CLIENT_DEAD)
+				continue;
+			in_class++;
+			if (trace_shows(c, u))
 				trace_one(s, c, u);
+		}
+		/* RFC 2812 5.1: 209 "Class <class> <count>"; every connection is
+		 * in the one class, and only operators see the count of it. */
+		if (c->umodes & UMODE_OPER)
+			send_numeric(s, c, RPL_TRACECLASS, "Class %s %u", TRACE_CLASS, in_class);
 	} else {
 		const struct client *u = client_find(s, target);
 		if (!u) {
