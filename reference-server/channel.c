@@ -44,15 +44,22 @@ struct channel *chan_create(struct server *s, const char *name)
 	return ch;
 }
 
-static void chan_free(struct server *s, struct channel *ch)
+static void mask_list_free(struct ban **head)
 {
-	hmap_del(&s->chans, ch->name);
-	while (ch->bans) {
-		struct ban *b = ch->bans;
-		ch->bans = b->next;
+	while (*head) {
+		struct ban *b = *head;
+		*head = b->next;
 		free(b->mask);
 		free(b);
 	}
+}
+
+static void chan_free(struct server *s, struct channel *ch)
+{
+	hmap_del(&s->chans, ch->name);
+	mask_list_free(&ch->bans);
+	mask_list_free(&ch->excepts);
+	mask_list_free(&ch->invexes);
 	free(ch->topic);
 	free(ch->invited);
 	free(ch);
@@ -133,12 +140,27 @@ void chan_remove(struct server *s, struct member *m)
 		chan_free(s, ch);
 }
 
-bool chan_is_banned(const struct channel *ch, const struct client *c)
+static bool mask_list_match(const struct ban *b, const struct client *c)
 {
-	for (const struct ban *b = ch->bans; b; b = b->next)
+	for (; b; b = b->next)
 		if (irc_mask_match(b->mask, c->source))
 			return true;
 	return false;
+}
+
+/* RFC 2811 4.3.1: a ban keeps a user out "unless the address also matches
+ * an exception mask set for the channel". */
+bool chan_is_banned(const struct channel *ch, const struct client *c)
+{
+	return mask_list_match(ch->bans, c) && !mask_list_match(ch->excepts, c);
+}
+
+/* RFC 2811 4.3.2: on a +i channel, "users whose address matches an
+ * invitation mask set for the channel are allowed to join the channel
+ * without any invitation". */
+bool chan_is_invex(const struct channel *ch, const struct client *c)
+{
+	return mask_list_match(ch->invexes, c);
 }
 
 bool chan_is_invited(const struct channel *ch, const struct client *c)

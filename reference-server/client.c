@@ -14,6 +14,23 @@ struct client *client_find(struct server *s, const char *nick)
 	return c && c->state == CLIENT_REGISTERED ? c : NULL;
 }
 
+void nick_delay_add(struct server *s, const char *nick)
+{
+	struct nick_delay *d = &s->nick_delays[s->nick_delay_next++ % NICK_DELAY_SLOTS];
+	str_copy(d->nick, sizeof d->nick, nick);
+	d->until = s->mono + NICK_DELAY_SECS;
+}
+
+bool nick_delayed(const struct server *s, const char *nick)
+{
+	for (size_t i = 0; i < NICK_DELAY_SLOTS; i++) {
+		const struct nick_delay *d = &s->nick_delays[i];
+		if (d->nick[0] && s->mono < d->until && irc_casecmp(d->nick, nick) == 0)
+			return true;
+	}
+	return false;
+}
+
 static bool is_special(char ch)
 {
 	/* RFC 2812 2.3.1: special = %x5B-60 / %x7B-7D  ; "[", "]", "\", "`", "_", "^", "{", "|", "}" */

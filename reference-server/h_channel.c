@@ -378,7 +378,7 @@ static void part_member(struct server *s, struct client *c, struct member *me, c
 
 /* RFC 1459 4.2.1 lists what keeps a user out; the order (ban, invite, key,
  * limit) is the common ircd one.  RFC 2812 3.2.7 / modern practice: an
- * invitation overrides +i only, and chan_add uses it up. */
+ * invitation (or a +I mask) overrides +i only, and chan_add uses it up. */
 static bool join_allowed(struct server *s, struct client *c, const struct channel *ch,
 			 const char *key)
 {
@@ -388,7 +388,8 @@ static bool join_allowed(struct server *s, struct client *c, const struct channe
 	if (chan_is_banned(ch, c)) {
 		num = ERR_BANNEDFROMCHAN;
 		mode = 'b';
-	} else if ((ch->modes & CMODE_INVITE) && !chan_is_invited(ch, c)) {
+	} else if ((ch->modes & CMODE_INVITE) && !chan_is_invited(ch, c) &&
+		   !chan_is_invex(ch, c)) {
 		num = ERR_INVITEONLYCHAN;
 		mode = 'i';
 	} else if (ch->key[0] && (!key || strcmp(key, ch->key) != 0)) {

@@ -31,6 +31,11 @@ void h_nick(struct server *s, struct client *c, const struct irc_msg *m)
 	}
 	if (strcmp(nick, c->nick) == 0)
 		return; /* no change at all */
+	if (nick_delayed(s, nick)) {
+		send_numeric(s, c, ERR_UNAVAILRESOURCE, "%s :Nick/channel is temporarily unavailable",
+			     nick);
+		return;
+	}
 	struct client *holder = hmap_get(&s->nicks, nick);
 	if (holder && holder != c) {
 		send_numeric(s, c, ERR_NICKNAMEINUSE, "%s :Nickname is already in use", nick);

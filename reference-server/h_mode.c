@@ -161,7 +161,8 @@ struct mode_ctx {
 	const struct irc_msg *m;
 	int next_arg;        /* next unread parameter */
 	bool is_op;
-	bool told_not_op, told_need_params, listed_bans;
+	bool told_not_op, told_need_params;
+	unsigned listed;     /* bit per mask_kinds[] entry already listed */
 	unsigned nparam_modes; /* parameter changes tried, for MODES_PER_LINE */
 	struct mode_change done[MODES_PER_LINE];
 	unsigned ndone;
@@ -326,30 +327,64 @@ static bool ban_mask_normalise(char *out, size_t n, const char *in)
 	return len > 0 && (size_t)len < n;
 }
 
-/* RFC 2812 5.1: one 367 per mask, then 368, which "MUST be sent" even for
- * an empty list.  Listed once however often 'b' is asked for. */
-static void list_bans(struct mode_ctx *x)
+/* The mask lists: bans 'b' (RFC 2812 3.2.3), and the exception 'e' and
+ * invitation 'I' masks of RFC 2811 4.3 (ISUPPORT EXCEPTS and INVEX),
+ * each listed and changed alike. */
+struct mask_kind {
+	char letter;
+	int rpl_item, rpl_end;
+	const char *end_text;
+};
+
+static const struct mask_kind mask_kinds[] = {
+	{'b', RPL_BANLIST, RPL_ENDOFBANLIST, "End of channel ban list"},
+	{'e', RPL_EXCEPTLIST, RPL_ENDOFEXCEPTLIST, "End of channel exception list"},
+	{'I', RPL_INVITELIST, RPL_ENDOFINVITELIST, "End of channel invite list"},
+};
+
+/* The channel's list for a kind, and its length. */
+static struct ban **mask_head(struct channel *ch, const struct mask_kind *k, unsigned **count)
 {
-	if (x->listed_bans)
+	switch (k->letter) {
+	case 'e':
+		*count = &ch->nexcepts;
+		return &ch->excepts;
+	case 'I':
+		*count = &ch->ninvexes;
+		return &ch->invexes;
+	default:
+		*count = &ch->nbans;
+		return &ch->bans;
+	}
+}
+
+/* RFC 2812 5.1: one 367 (348, 346) per mask, then 368 (349, 347), which
+ * "MUST be sent" even for an empty list.  Listed once however often the
+ * letter is asked for. */
+static void list_masks(struct mode_ctx *x, const struct mask_kind *k)
+{
+	unsigned bit = 1u << (k - mask_kinds), *count;
+	if (x->listed & bit)
 		return;
-	x->listed_bans = true;
-	for (const struct ban *b = x->ch->bans; b; b = b->next)
-		send_numeric(x->s, x->c, RPL_BANLIST, "%s %s %s %lld", x->ch->name, b->mask,
+	x->listed |= bit;
+	for (const struct ban *b = *mask_head(x->ch, k, &count); b; b = b->next)
+		send_numeric(x->s, x->c, k->rpl_item, "%s %s %s %lld", x->ch->name, b->mask,
 			     b->setter, (long long)b->when);
-	send_numeric(x->s, x->c, RPL_ENDOFBANLIST, "%s :End of channel ban list", x->ch->name);
+	send_numeric(x->s, x->c, k->rpl_end, "%s :%s", x->ch->name, k->end_text);
 }
 
 /* Returns true if the mask was added (false: present already, list full
- * or out of memory).  New bans go last so the list reads in order set. */
-static bool ban_add(struct mode_ctx *x, const char *mask)
+ * or out of memory).  New masks go last so the list reads in order set. */
+static bool mask_add(struct mode_ctx *x, const struct mask_kind *k, const char *mask)
 {
-	struct channel *ch = x->ch;
-	struct ban **tail = &ch->bans;
+	unsigned *count;
+	struct ban **tail = mask_head(x->ch, k, &count);
 	for (; *tail; tail = &(*tail)->next)
 		if (irc_casecmp((*tail)->mask, mask) == 0)
 			return false;
-	if (ch->nbans >= MAXBANS) {
-		send_numeric(x->s, x->c, ERR_BANLISTFULL, "%s b :Channel list is full", ch->name);
+	if (*count >= MAXBANS) {
+		send_numeric(x->s, x->c, ERR_BANLISTFULL, "%s %c :Channel list is full",
+			     x->ch->name, k->letter);
 		return false;
 	}
 	struct ban *b = calloc(1, sizeof *b);
@@ -360,32 +395,34 @@ static bool ban_add(struct mode_ctx *x, const char *mask)
 	str_copy(b->setter, sizeof b->setter, x->c->nick);
 	b->when = x->s->now;
 	*tail = b;
-	ch->nbans++;
+	(*count)++;
 	return true;
 }
 
-static bool ban_del(struct channel *ch, const char *mask)
+static bool mask_del(struct channel *ch, const struct mask_kind *k, const char *mask)
 {
-	for (struct ban **pp = &ch->bans; *pp; pp = &(*pp)->next) {
+	unsigned *count;
+	for (struct ban **pp = mask_head(ch, k, &count); *pp; pp = &(*pp)->next) {
 		struct ban *b = *pp;
 		if (irc_casecmp(b->mask, mask) != 0)
 			continue;
 		*pp = b->next;
 		free(b->mask);
 		free(b);
-		ch->nbans--;
+		(*count)--;
 		return true;
 	}
 	return false;
 }
 
 /* RFC 2812 3.2.3 example "MODE &oulu +b ; Command to list ban masks":
- * without a mask, 'b' lists (anyone may); with one it changes (ops). */
-static void ban_mode(struct mode_ctx *x, char dir)
+ * without a mask, 'b' ('e', 'I') lists (anyone may); with one it changes
+ * (ops). */
+static void mask_mode(struct mode_ctx *x, char dir, const struct mask_kind *k)
 {
 	const char *arg = take_arg(x);
 	if (!arg) {
-		list_bans(x);
+		list_masks(x, k);
 		return;
 	}
 	if (!may_change(x) || !param_budget(x))
@@ -393,9 +430,9 @@ static void ban_mode(struct mode_ctx *x, char dir)
 	char mask[BANMASK_SIZE];
 	if (!ban_mask_normalise(mask, sizeof mask, arg))
 		return;
-	bool changed = dir == '+' ? ban_add(x, mask) : ban_del(x->ch, mask);
+	bool changed = dir == '+' ? mask_add(x, k, mask) : mask_del(x->ch, k, mask);
 	if (changed)
-		record(x, dir, 'b', mask);
+		record(x, dir, k->letter, mask);
 }
 
 /* RFC 1459 4.2.3.1 'k': "set a channel key (password)". */
@@ -485,7 +522,13 @@ static void chan_mode_letter(struct mode_ctx *x, char dir, char letter)
 		member_mode(x, dir, letter);
 		break;
 	case 'b':
-		ban_mode(x, dir);
+		mask_mode(x, dir, &mask_kinds[0]);
+		break;
+	case 'e':
+		mask_mode(x, dir, &mask_kinds[1]);
+		break;
+	case 'I':
+		mask_mode(x, dir, &mask_kinds[2]);
 		break;
 	case 'k':
 		key_mode(x, dir);

@@ -617,6 +617,7 @@ void h_kill(struct server *s, struct client *c, const struct irc_msg *m)
 	 * reflect the actual reason for the KILL", so peers see it in QUIT. */
 	send_fmt(s, victim, ":%s KILL %s :%s", c->source, victim->nick, comment);
 	snprintf(reason, sizeof reason, "Killed (%s (%s))", c->nick, comment);
+	nick_delay_add(s, victim->nick);
 	client_kill(s, victim, reason);
 }
 

@@ -20,7 +20,7 @@
 #define SERVERNAMELEN 63
 
 #define MAXCHANNELS 50   /* per client; ISUPPORT CHANLIMIT=#&:50; 405 past it */
-#define MAXBANS 100      /* per channel; ISUPPORT MAXLIST=b:100 */
+#define MAXBANS 100      /* per channel and list (b, e, I); ISUPPORT MAXLIST */
 /* Pending invitations remembered per channel: the list grows as needed up
  * to this, so that every INVITE answered with 341 lets its user in (real
  * servers keep 40 and more); past it the oldest is forgotten. */
@@ -28,6 +28,11 @@
 #define MAXTARGETS 20    /* PRIVMSG/NOTICE/KICK/JOIN list length; 407 past it */
 #define MODES_PER_LINE 6 /* parameterised mode changes per MODE; ISUPPORT MODES */
 #define USERHOST_MAX 5   /* RFC 2812 4.8: "up to 5 nicknames" */
+/* RFC 2812 3.7.1: after a KILL "the server SHOULD add the nickname to the
+ * list of unavailable nicknames" (the nick delay of RFC 2813 5.7), so the
+ * victim cannot take it straight back: this long, this many at once. */
+#define NICK_DELAY_SECS 60
+#define NICK_DELAY_SLOTS 16
 #define WHOWAS_SIZE 256  /* remembered departures (RFC 2812 3.6.3) */
 #define WHOWAS_FIRST 8   /* the ring's first allocation; doubles up to SIZE */
 

@@ -57,6 +57,9 @@ void client_kill(struct server *s, struct client *c, const char *reason);
 /* ---- client.c ---- */
 /* Registered client with this nick (rfc1459 case), or NULL. */
 struct client *client_find(struct server *s, const char *nick);
+/* The nick delay after a KILL (RFC 2812 3.7.1). */
+void nick_delay_add(struct server *s, const char *nick);
+bool nick_delayed(const struct server *s, const char *nick);
 /* RFC 2812 2.3.1: nickname = ( letter / special ) *( letter / digit /
  * special / "-" ), at most NICKLEN. */
 bool nick_valid(const char *nick);
@@ -80,6 +83,7 @@ struct member *chan_add(struct server *s, struct channel *ch, struct client *c,
 void chan_remove(struct server *s, struct member *m);
 bool chan_is_banned(const struct channel *ch, const struct client *c);
 bool chan_is_invited(const struct channel *ch, const struct client *c);
+bool chan_is_invex(const struct channel *ch, const struct client *c);
 void chan_add_invite(struct channel *ch, const struct client *c);
 /* '@', '+' or "" for NAMES/WHO. */
 const char *member_prefix(const struct member *m);

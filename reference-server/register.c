@@ -8,9 +8,9 @@
 /* ISUPPORT tokens, at most 13 per 005 line (modern.ircdocs.horse: "a
  * server SHOULD NOT send more than 13 parameters"). */
 static const char *const isupport_lines[] = {
-	"CHANTYPES=#& PREFIX=(ov)@+ CHANMODES=b,k,l,imnpst CASEMAPPING=rfc1459",
+	"CHANTYPES=#& PREFIX=(ov)@+ CHANMODES=beI,k,l,imnpst CASEMAPPING=rfc1459 EXCEPTS=e INVEX=I",
 	"NICKLEN=30 CHANNELLEN=50 TOPICLEN=390 KICKLEN=255 AWAYLEN=200 USERLEN=10",
-	"CHANLIMIT=#&:50 MAXLIST=b:100 MODES=6 MAXTARGETS=20 TARGMAX=PRIVMSG:20,NOTICE:20,KICK:20,JOIN:20",
+	"CHANLIMIT=#&:50 MAXLIST=b:100,e:100,I:100 MODES=6 MAXTARGETS=20 TARGMAX=PRIVMSG:20,NOTICE:20,KICK:20,JOIN:20",
 };
 
 static void send_welcome(struct server *s, struct client *c)
@@ -22,7 +22,7 @@ static void send_welcome(struct server *s, struct client *c)
 	/* RFC 2812 5.1: "<servername> <version> <available user modes>
 	 * <available channel modes>"; the modern fifth token lists the channel
 	 * modes that take a parameter. */
-	send_numeric(s, c, RPL_MYINFO, "%s %s iow biklmnopstv bklov", s->name, REFIRCD_VERSION);
+	send_numeric(s, c, RPL_MYINFO, "%s %s iow beIiklmnopstv beIklov", s->name, REFIRCD_VERSION);
 	for (size_t i = 0; i < sizeof isupport_lines / sizeof isupport_lines[0]; i++)
 		send_numeric(s, c, RPL_ISUPPORT, "%s%s%s :are supported by this server",
 			     isupport_lines[i], i == 0 ? " NETWORK=" : "",

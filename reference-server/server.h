@@ -85,6 +85,10 @@ struct channel {
 	unsigned limit;            /* 0 when no +l */
 	struct ban *bans;
 	unsigned nbans;
+	struct ban *excepts;       /* +e: masks a ban does not keep out */
+	unsigned nexcepts;
+	struct ban *invexes;       /* +I: masks +i lets in uninvited */
+	unsigned ninvexes;
 	unsigned *invited;         /* client ids, oldest first; ids are never reused */
 	unsigned ninvited, invited_cap;
 	struct member *members;
@@ -147,6 +151,11 @@ struct client {
 	bool ping_sent;
 	unsigned stamp;         /* broadcast de-duplication, see send.c */
 	char exit_reason[KICKLEN + 1];
+};
+
+struct nick_delay {
+	char nick[NICKLEN + 1]; /* "" when the slot is free */
+	time_t until;           /* s->mono */
 };
 
 struct whowas {
@@ -215,6 +224,8 @@ struct server {
 	/* A ring of at most WHOWAS_SIZE entries (55 KiB), grown by doubling
 	 * from WHOWAS_FIRST as departures come: a server that saw a few
 	 * departures (every fuzz input) neither allocates nor clears it all. */
+	struct nick_delay nick_delays[NICK_DELAY_SLOTS]; /* a ring: the oldest goes */
+	unsigned nick_delay_next;
 	struct whowas *whowas;
 	unsigned whowas_cap;  /* entries allocated; WHOWAS_SIZE once it wraps */
 	unsigned whowas_next; /* departures so far */
