@@ -167,7 +167,13 @@ class Server:
             timeout = None
             if self.later:
                 timeout = max(0.0, self.later[0][0] - time.monotonic())
-            for key, mask in self.sel.select(timeout):
+            # Connection order, listener first, not the selector's order: a
+            # client's unfinished line sent before another client's PING is
+            # then always read first, so "block-partial" blocks before it
+            # could answer the PING (the selector's order made it flaky).
+            ready = sorted(self.sel.select(timeout),
+                           key=lambda km: -1 if km[0].data is None else km[0].data.number)
+            for key, mask in ready:
                 if key.data is None:
                     self.accept()
                     continue
