@@ -163,6 +163,28 @@ def was_connected(lsock):
     return True
 
 
+@pytest.fixture
+def target():
+    """A port nobody accepts on, for runs that must stop at a bad case file
+    before connecting: the test fails if ircspec connected anyway."""
+    lsock = listener()
+    yield lsock
+    assert not was_connected(lsock), "ircspec connected although a case file was bad"
+    lsock.close()
+
+
+def check_rejected(tmp_path, target, paths, expected):
+    """A run against target and --check both exit 2 with exactly
+    `expected` (one line) on stderr and nothing on stdout."""
+    run = ircspec(tmp_path, "--port", target.getsockname()[1], "--timeout", "500", *paths,
+                  report=False)
+    assert run.rc == 2, run
+    assert run.err == expected + "\n", run
+    assert run.out == "", run
+    check = ircspec(tmp_path, "--check", *paths, report=False)
+    assert (check.rc, check.err) == (2, expected + "\n"), check
+
+
 def pid_gone(pid):
     """True when pid no longer runs (a zombie counts as gone)."""
     try:

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from harness_run import IRCSPEC_PLAIN, fake_server, ircspec, listener, was_connected  # noqa: F401
+from harness_run import IRCSPEC_PLAIN, check_rejected, fake_server, ircspec, target  # noqa: F401
 
 BASE = """\
 id: mal-base
@@ -113,25 +113,6 @@ MISTAKES = {
         replace_line(9, "a: send PRIVMSG {nick:a} :{repeat:65520:x}"), 9,
         "expanded text longer than 65533 bytes"),
 }
-
-
-@pytest.fixture
-def target():
-    lsock = listener()
-    yield lsock
-    assert not was_connected(lsock), "ircspec connected although a case file was bad"
-    lsock.close()
-
-
-def check_rejected(tmp_path, target, paths, expected):
-    run = ircspec(tmp_path, "--port", target.getsockname()[1], "--timeout", "500", *paths,
-                  report=False)
-    assert run.rc == 2, run
-    assert run.err == expected + "\n", run
-    assert run.out == "", run
-    # --check says the same.
-    check = ircspec(tmp_path, "--check", *paths, report=False)
-    assert (check.rc, check.err) == (2, expected + "\n"), check
 
 
 @pytest.mark.parametrize("name", sorted(MISTAKES))

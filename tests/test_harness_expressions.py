@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from harness_run import fake_server, ircspec, listener, was_connected  # noqa: F401
+from harness_run import check_rejected, fake_server, ircspec, target  # noqa: F401
 
 HEAD = """\
 id: {id}
@@ -150,14 +150,6 @@ b: expect-re PRIVMSG \\S+ :n={num:isupport:NICKLEN-20} xy{{{num:isupport:NICKLEN
 
 # ---- what --check refuses, at the line, before any connection ----
 
-@pytest.fixture
-def target():
-    lsock = listener()
-    yield lsock
-    assert not was_connected(lsock), "ircspec connected although a case file was bad"
-    lsock.close()
-
-
 BAD = {
     "{num:}": "bad expression: expected a number, isupport:TOKEN or var:NAME at ''",
     "{num:isupport:}": "bad expression: expected an ISUPPORT token (letters, digits) at ''",
@@ -187,11 +179,7 @@ BAD = {
 @pytest.mark.parametrize("text", sorted(BAD))
 def test_bad_expression(tmp_path, target, text):
     path = case_file(tmp_path, f"a: send PRIVMSG {{nick:b}} :{text}\n")
-    expected = f"{path}:8: {text}: {BAD[text]}\n"
-    run = ircspec(tmp_path, "--port", target.getsockname()[1], path, report=False)
-    assert (run.rc, run.err) == (2, expected), run
-    check = ircspec(tmp_path, "--check", path, report=False)
-    assert (check.rc, check.err) == (2, expected), check
+    check_rejected(tmp_path, target, [path], f"{path}:8: {text}: {BAD[text]}")
 
 
 def test_check_measures_with_the_largest_term(tmp_path, target):
