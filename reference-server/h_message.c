@@ -161,11 +161,8 @@ void h_notice(struct server *s, struct client *c, const struct irc_msg *m)
  * to operate MUST return this error"). */
 void h_wallops(struct server *s, struct client *c, const struct irc_msg *m)
 {
-	if (!(c->umodes & UMODE_OPER)) {
-		send_numeric(s, c, ERR_NOPRIVILEGES,
-			     ":Permission Denied- You're not an IRC operator");
+	if (!require_oper(s, c))
 		return;
-	}
 	for (struct client *to = s->clients; to; to = to->next) {
 		if (to->state == CLIENT_REGISTERED && (to->umodes & UMODE_WALLOPS))
 			send_fmt(s, to, ":%s WALLOPS :%s", c->source, m->params[0]);

@@ -3,7 +3,8 @@
  *
  * Every one is refused with 481 ERR_NOPRIVILEGES to a client that is not an
  * operator, before anything else is looked at: a non-operator learns
- * nothing about links or files.  refircd is a network of one server, so
+ * nothing about links or files.  require_oper, that refusal, also guards
+ * KILL and WALLOPS.  refircd is a network of one server, so
  * CONNECT and SQUIT can only name a server it has no link to (402).
  * RESTART, optional in RFC 2812 4.4, is not offered: it draws 421 like any
  * command refircd lacks ("an error reply message MUST be generated or an
@@ -13,7 +14,7 @@
 #include "motd.h"
 #include "proto.h"
 
-static bool is_oper(struct server *s, struct client *c)
+bool require_oper(struct server *s, struct client *c)
 {
 	if (c->umodes & UMODE_OPER)
 		return true;
@@ -24,14 +25,14 @@ static bool is_oper(struct server *s, struct client *c)
 /* CONNECT <target server> <port> [ <remote server> ] */
 void h_connect(struct server *s, struct client *c, const struct irc_msg *m)
 {
-	if (is_oper(s, c))
+	if (require_oper(s, c))
 		send_numeric(s, c, ERR_NOSUCHSERVER, "%s :No such server", m->params[0]);
 }
 
 /* SQUIT <server> <comment> */
 void h_squit(struct server *s, struct client *c, const struct irc_msg *m)
 {
-	if (is_oper(s, c))
+	if (require_oper(s, c))
 		send_numeric(s, c, ERR_NOSUCHSERVER, "%s :No such server", m->params[0]);
 }
 
@@ -40,7 +41,7 @@ void h_squit(struct server *s, struct client *c, const struct irc_msg *m)
 void h_die(struct server *s, struct client *c, const struct irc_msg *m)
 {
 	(void)m;
-	if (is_oper(s, c))
+	if (require_oper(s, c))
 		s->dying = true;
 }
 
@@ -49,7 +50,7 @@ void h_die(struct server *s, struct client *c, const struct irc_msg *m)
 void h_rehash(struct server *s, struct client *c, const struct irc_msg *m)
 {
 	(void)m;
-	if (!is_oper(s, c))
+	if (!require_oper(s, c))
 		return;
 	const char *file = s->cfg.motd_file ? s->cfg.motd_file : "refircd";
 	char **lines = NULL;

@@ -599,11 +599,8 @@ void h_kill(struct server *s, struct client *c, const struct irc_msg *m)
 	struct client *victim;
 	char reason[KICKLEN + 1];
 
-	if (!(c->umodes & UMODE_OPER)) {
-		send_numeric(s, c, ERR_NOPRIVILEGES,
-			     ":Permission Denied- You're not an IRC operator");
+	if (!require_oper(s, c))
 		return;
-	}
 	if (irc_casecmp(nick, s->name) == 0) {
 		send_numeric(s, c, ERR_CANTKILLSERVER, ":You can't kill a server!");
 		return;

@@ -30,6 +30,9 @@ handler_fn h_motd, h_lusers, h_version, h_stats, h_links, h_time, h_admin,
 	h_info, h_who, h_whois, h_whowas, h_kill, h_userhost, h_ison;
 /* h_oper.c */
 handler_fn h_connect, h_squit, h_die, h_rehash;
+/* true for an operator; anyone else gets 481 (RFC 2812 5.2: "Any command
+ * requiring operator privileges to operate MUST return this error"). */
+bool require_oper(struct server *s, struct client *c);
 /* h_network.c */
 handler_fn h_trace, h_servlist, h_squery, h_summon, h_users;
 
