@@ -10,6 +10,9 @@ struct out {
 	char *p;
 	size_t len, cap;
 	bool overflow;
+	bool list;        /* a {nicks:} or {chans:} was filled in */
+	bool list_term;   /* ...with a count from a term (--check: a stand-in) */
+	bool list_server; /* ...from the server's 005 */
 };
 
 static void put(struct out *o, const char *s, size_t n)
@@ -208,6 +211,63 @@ static int sized_name(const struct expand_ctx *ctx, const char *body, struct out
 	return 0;
 }
 
+/* {nicks:KEY=EXPR}, {chans:KEY=EXPR}: EXPR names, comma-separated, each
+ * the lookup's base for KEY and a two-character index.  Every name of a
+ * kind has one length, in a run and in --check's stand-ins alike, so the
+ * list --check measures is the run's. */
+static int name_list(const struct expand_ctx *ctx, const char *body, struct out *o,
+		     char *err, size_t errsz)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	char kind[8], key[64], base[EXPAND_VALUE_MAX + 1];
+	const char *colon = strchr(body, ':'), *eq = strchr(body, '=');
+	if (!eq || (size_t)(eq - colon - 1) >= sizeof key) {
+		snprintf(err, errsz, "want {%.*s:KEY=EXPR}", (int)(colon - body), body);
+		return -1;
+	}
+	snprintf(kind, sizeof kind, "%.*s", (int)(colon - body), body);
+	snprintf(key, sizeof key, "%.*s", (int)(eq - colon - 1), colon + 1);
+	bool nicks = kind[0] == 'n';
+	size_t item = nicks ? EXPAND_LIST_NICK_LEN : EXPAND_LIST_CHAN_LEN;
+	long long most = (EXPAND_LINE_MAX + 1) / (long long)(item + 1), n;
+	struct num_expr e;
+	char why[200];
+	bool parsed = numexpr_parse(eq + 1, strlen(eq + 1), &e, why, sizeof why) == 0;
+	bool term = parsed && e.term.kind != NUM_LITERAL;
+	bool server = parsed && e.term.kind == NUM_ISUPPORT;
+	int rc = eval(ctx, eq + 1, strlen(eq + 1), true, 1, &n, err, errsz);
+	if (rc != 0)
+		return rc;
+	if (n > most && term && ctx->widest_numbers) {
+		n = most; /* --check: the longest list a run sends; a longer one skips */
+	} else if (n > most) {
+		snprintf(err, errsz, "'%s' is %lld: %lld %s take %lld bytes, more than an IRC "
+			 "line holds (%d before CR LF, RFC 2812 2.3): at most %lld", eq + 1, n, n,
+			 kind, n * (long long)(item + 1) - 1, EXPAND_LINE_MAX, most);
+		return server ? EXPAND_SKIP : -1;
+	}
+	if (ctx->lookup(ctx->arg, kind, key, base, sizeof base) != 0) {
+		snprintf(err, errsz, "%s", base);
+		return -1;
+	}
+	if (strlen(base) + 2 != item) {
+		snprintf(err, errsz, "internal: base '%.40s' of {%s:} is not %zu bytes", base,
+			 kind, item - 2);
+		return -1;
+	}
+	o->list = true;
+	o->list_term |= term;
+	o->list_server |= server;
+	for (long long i = 0; i < n && !o->overflow; i++) {
+		char idx[3] = {digits[i / 36 % 36], digits[i % 36], 0};
+		if (i)
+			put(o, ",", 1);
+		put_value(ctx, o, base);
+		put_value(ctx, o, idx);
+	}
+	return 0;
+}
+
 static int placeholder(const struct expand_ctx *ctx, const char *body, struct out *o,
 		       char *err, size_t errsz)
 {
@@ -225,6 +285,8 @@ static int placeholder(const struct expand_ctx *ctx, const char *body, struct ou
 	else if ((strncmp(body, "nick:", 5) == 0 || strncmp(body, "chan:", 5) == 0) &&
 		 strchr(body, '='))
 		rc = sized_name(ctx, body, o, val, sizeof val);
+	else if (strncmp(body, "nicks:", 6) == 0 || strncmp(body, "chans:", 6) == 0)
+		rc = name_list(ctx, body, o, val, sizeof val);
 	if (rc != 1) {
 		if (rc != 0)
 			snprintf(err, errsz, "{%s}: %s", body, val);
@@ -250,7 +312,7 @@ static int placeholder(const struct expand_ctx *ctx, const char *body, struct ou
 int expand(const struct expand_ctx *ctx, const char *tmpl, char *out, size_t outsz,
 	   size_t *outlen, char *err, size_t errsz)
 {
-	struct out o = {out, 0, outsz, false};
+	struct out o = {.p = out, .cap = outsz};
 	const char *s = tmpl;
 	while (*s && !o.overflow) {
 		if (s[0] == '{' && s[1] == '{') {
@@ -282,6 +344,16 @@ int expand(const struct expand_ctx *ctx, const char *tmpl, char *out, size_t out
 	if (o.overflow) {
 		snprintf(err, errsz, "expanded text longer than %zu bytes", outsz - 1);
 		return -1;
+	}
+	/* A list is there to test a limit inside one valid line: a line it
+	 * makes too long for IRC tests nothing.  (A regex's quoting makes its
+	 * text longer than the lines it matches: not measured.) */
+	if (o.list && !ctx->quote_values && o.len > EXPAND_LINE_MAX &&
+	    !(o.list_term && ctx->widest_numbers)) {
+		snprintf(err, errsz, "with its {nicks:}/{chans:} list the line is %zu bytes, more "
+			 "than an IRC line holds (%d before CR LF, RFC 2812 2.3)", o.len,
+			 EXPAND_LINE_MAX);
+		return o.list_server ? EXPAND_SKIP : -1;
 	}
 	out[o.len] = '\0';
 	*outlen = o.len;

@@ -11,6 +11,8 @@
  *   {repeat:EXPR:TEXT}       TEXT EXPR times (to build long lines)
  *   {nick:NAME=EXPR}         NAME's nick, padded or cut to EXPR characters
  *   {chan:KEY=EXPR}          {chan:KEY}, padded or cut to EXPR bytes
+ *   {nicks:KEY=EXPR}         EXPR distinct nicks of no client, comma-separated
+ *   {chans:KEY=EXPR}         EXPR distinct channel names, comma-separated
  *   {{                       a literal '{'
  * Escapes (when asked): \r \n \t \0 \\ \xNN; other "\X" pairs are kept as
  * they are, so a pattern's "\*" still reaches the glob matcher.
@@ -45,11 +47,21 @@ struct expand_ctx {
 	bool quote_values; /* a backslash before each ASCII punctuation byte of a
 			      looked-up value: PCRE2 then takes it literally */
 	expand_number_fn *number; /* terms of expressions (same arg) */
-	bool widest_numbers; /* --check: {num:} of a term as wide as a run's can be */
+	bool widest_numbers; /* --check: {num:} of a term as wide as a run's can be, a
+				list's count from a 005 term as long as a run sends */
 };
 
 /* The longest value a lookup may give (its buffer is one byte more). */
 #define EXPAND_VALUE_MAX 1023
+
+/* An IRC line's bytes before its CR LF (RFC 2812 2.3): a text holding a
+ * {nicks:} or {chans:} list may not be longer. */
+#define EXPAND_LINE_MAX 510
+/* Each name of a list: the lookup of kind "nicks" / "chans" gives a base
+ * two bytes shorter, to which the list adds a two-character index.  A nick
+ * of 9 (RFC 2812 2.3.1's NICKLEN): every server takes it. */
+#define EXPAND_LIST_NICK_LEN 9
+#define EXPAND_LIST_CHAN_LEN 10
 
 /* Evaluates expr (numexpr.h) as a count between min and NUM_COUNT_MAX,
  * under the rules of {repeat:EXPR:TEXT}.  0, or -1 / EXPAND_SKIP with a

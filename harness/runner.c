@@ -34,6 +34,9 @@ struct runctx {
 	char chan_keys[CASE_CHAN_KEYS_MAX][CASE_CHAN_KEY_MAX + 1];
 	char chan_names[CASE_CHAN_KEYS_MAX][CASE_CHANNEL_MAX + 1];
 	unsigned nchans;
+	char list_keys[CASE_CHAN_KEYS_MAX][CASE_CHAN_KEY_MAX + 1]; /* {nicks:KEY=}, {chans:KEY=} */
+	unsigned list_ids[CASE_CHAN_KEYS_MAX];
+	unsigned nlists;
 	long counter; /* {i} */
 	struct case_vars vars; /* captured by expect-re's named groups */
 	char *buf;    /* PATTERN_TEXT_MAX scratch for expansion */
@@ -65,9 +68,37 @@ static const char *isupport_get(const struct target_info *ti, const char *spec, 
 	return isupport_value(ti->isupport, token, colon ? colon + 1 : NULL, out, outsz);
 }
 
+/* The base of {nicks:KEY=} and {chans:KEY=} names: the run token, three
+ * base-36 characters that KEY got from the run's counter, and '-' (no
+ * client's nick or channel of the harness has one, so none is hit).  A
+ * nick base is 7 bytes, a channel's 8 (expand.h's lengths less the index). */
+static int list_base(struct runctx *x, const char *kind, const char *key, char *out,
+		     size_t outsz)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	unsigned i;
+	for (i = 0; i < x->nlists && strcmp(x->list_keys[i], key) != 0; i++)
+		;
+	if (i == x->nlists) {
+		if (i == CASE_CHAN_KEYS_MAX || strlen(key) >= sizeof x->list_keys[0]) {
+			snprintf(out, outsz, "too many list keys");
+			return -1;
+		}
+		snprintf(x->list_keys[i], sizeof x->list_keys[i], "%s", key);
+		x->list_ids[i] = atomic_fetch_add(&x->env->counter, 1) % (36 * 36 * 36);
+		x->nlists++;
+	}
+	unsigned id = x->list_ids[i];
+	snprintf(out, outsz, "%s%s%c%c%c-", kind[0] == 'c' ? "#" : "", x->env->token,
+		 digits[id / 1296], digits[id / 36 % 36], digits[id % 36]);
+	return 0;
+}
+
 static int lookup(void *arg, const char *kind, const char *key, char *out, size_t outsz)
 {
 	struct runctx *x = arg;
+	if (strcmp(kind, "nicks") == 0 || strcmp(kind, "chans") == 0)
+		return list_base(x, kind, key, out, outsz);
 	if (strcmp(kind, "nick") == 0 || strcmp(kind, "user") == 0) {
 		int k = case_client_index(x->c, key);
 		if (k < 0) {

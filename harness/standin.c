@@ -38,6 +38,30 @@ static int chan_key(struct standin *p, const char *key, char *out, size_t outsz)
 	return 0;
 }
 
+/* {nicks:KEY=}, {chans:KEY=}: the same limits as {chan:KEY}, and a base
+ * as long as the runner's (expand.h). */
+static int list_key(struct standin *p, const char *kind, const char *key, char *out,
+		    size_t outsz)
+{
+	if (strlen(key) > CASE_CHAN_KEY_MAX) {
+		snprintf(out, outsz, "list key longer than %d characters", CASE_CHAN_KEY_MAX);
+		return -1;
+	}
+	unsigned i;
+	for (i = 0; i < p->nlist_keys && strcmp(p->list_keys[i], key) != 0; i++)
+		;
+	if (i == p->nlist_keys) {
+		if (i == CASE_CHAN_KEYS_MAX) {
+			snprintf(out, outsz, "more than %d list keys ({nicks:KEY=}, {chans:KEY=}) "
+				 "in one case", CASE_CHAN_KEYS_MAX);
+			return -1;
+		}
+		snprintf(p->list_keys[p->nlist_keys++], sizeof p->list_keys[0], "%s", key);
+	}
+	snprintf(out, outsz, "%s", kind[0] == 'c' ? "#lzzzzz-" : "lzzzzz-");
+	return 0;
+}
+
 /* case_client_index's work, here so that case.c, which calls this file,
  * is not called back. */
 static int client_index(const struct casefile *c, const char *name)
@@ -74,6 +98,8 @@ int standin_lookup(void *arg, const char *kind, const char *key, char *out, size
 			return -1;
 		snprintf(head, sizeof head, "#c%s", key);
 		stand_in(out, outsz, head, CASE_CHANNEL_MAX);
+	} else if (strcmp(kind, "nicks") == 0 || strcmp(kind, "chans") == 0) {
+		return list_key(p, kind, key, out, outsz);
 	} else if (strcmp(kind, "var") == 0) {
 		if (!vars_get(&p->vars, key)) {
 			snprintf(out, outsz, "no expect-re before this line captures var:%s", key);

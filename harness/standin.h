@@ -24,6 +24,8 @@ struct standin {
 	bool connected[CASE_MAX_CLIENTS]; /* nick known: connect or register came */
 	char chan_keys[CASE_CHAN_KEYS_MAX][CASE_CHAN_KEY_MAX + 1];
 	unsigned nchan_keys;
+	char list_keys[CASE_CHAN_KEYS_MAX][CASE_CHAN_KEY_MAX + 1]; /* {nicks:KEY=} ... */
+	unsigned nlist_keys;
 	struct case_vars vars; /* names the expect-re steps so far capture */
 };
 
