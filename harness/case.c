@@ -385,7 +385,18 @@ static int check_arg(struct parser *p, struct step *st)
 	size_t len;
 	char *arg = st->arg;
 	switch (st->kind) {
-	case STEP_CONNECT: case STEP_REGISTER: case STEP_SYNC: case STEP_ABORT:
+	case STEP_CONNECT:
+		if (!arg[0])
+			return 0;
+		if (strncmp(arg, "rcvbuf", 6) != 0 || (arg[6] != ' ' && arg[6] != '\0'))
+			return fail(p, "connect takes no argument but rcvbuf BYTES");
+		arg += 6 + (arg[6] == ' ');
+		if (parse_count(p, &arg, 1, CASE_RCVBUF_MAX, &st->num, "connect rcvbuf") != 0)
+			return -1;
+		if (arg[0])
+			return fail(p, "connect rcvbuf: unexpected '%s' after the number", arg);
+		return 0;
+	case STEP_REGISTER: case STEP_SYNC: case STEP_ABORT:
 	case STEP_HALF_CLOSE: case STEP_CLOSE: case STEP_EXPECT_CLOSE: case STEP_OPER:
 	case STEP_STOP_READING: case STEP_RESUME_READING:
 		if (arg[0])

@@ -27,13 +27,16 @@
 #define CASE_NICK_MAX 64    /* {nick:X}, {user:X}: SESS_NICK_MAX */
 #define CASE_CHANNEL_MAX 31 /* {chan:KEY} */
 #define CASE_SERVER_MAX 127 /* {server} */
+/* connect rcvbuf BYTES: the most a case may ask (Linux doubles it and
+ * caps it at net.core.rmem_max). */
+#define CASE_RCVBUF_MAX (1024 * 1024)
 
 struct bre;
 
 enum level { LEVEL_MUST, LEVEL_SHOULD, LEVEL_MAY };
 
 enum step_kind {
-	STEP_CONNECT,       /* open the TCP connection (TCP_NODELAY) */
+	STEP_CONNECT,       /* open the TCP connection (TCP_NODELAY); num: SO_RCVBUF or 0 */
 	STEP_REGISTER,      /* PASS?/NICK/USER, wait for 001 and 376/422 */
 	STEP_SEND,          /* one line; CR LF added */
 	STEP_RAW,           /* bytes with escapes; nothing added */

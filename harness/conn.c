@@ -49,7 +49,8 @@ static int connect_wait(int fd, long deadline, char *err, size_t errsz)
 	return 1;
 }
 
-static int connect_addr(const struct addrinfo *ai, long deadline, char *err, size_t errsz)
+static int connect_addr(const struct addrinfo *ai, int rcvbuf, long deadline, char *err,
+			size_t errsz)
 {
 	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
@@ -59,6 +60,19 @@ static int connect_addr(const struct addrinfo *ai, long deadline, char *err, siz
 	/* Each send is its own segment: split-delivery cases depend on it. */
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	/* Before connect(): the window and the MSS are agreed in the
+	 * handshake.  A small window alone is not enough: on loopback (64 KiB
+	 * MSS) the server's kernel still grows its send buffer to megabytes;
+	 * with 536-byte segments it stays near 100 KB, so the server's own
+	 * writes soon come back short. */
+	int mss = CONN_SMALL_MSS;
+	if (rcvbuf > 0 && (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) != 0 ||
+			   setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss) != 0)) {
+		snprintf(err, errsz, "SO_RCVBUF %d / TCP_MAXSEG %d: %s", rcvbuf, mss,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
 	long t0 = now_ms();
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
 		snprintf(err, errsz, "connect: %s", strerror(errno));
@@ -90,7 +104,7 @@ int hconn_connect(struct hconn *c, const char *host, unsigned port, long deadlin
 	}
 	int fd = -1;
 	for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next)
-		fd = connect_addr(ai, deadline, err, errsz);
+		fd = connect_addr(ai, c->rcvbuf, deadline, err, errsz);
 	freeaddrinfo(res);
 	if (fd < 0)
 		return -1;

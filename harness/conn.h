@@ -21,6 +21,9 @@
  * case's own line is unfinished: a few PONGs, a server PINGing faster than
  * that is flooding. */
 #define CONN_HELD_MAX 4096
+/* The MSS a connection with a set receive buffer announces: the classic
+ * default (RFC 879), which keeps the server's send buffer small too. */
+#define CONN_SMALL_MSS 536
 
 struct rline {
 	struct rline *next, *prev;
@@ -36,6 +39,8 @@ struct hconn {
 	bool reading;    /* false after stop-reading */
 	bool wr_closed;  /* we sent FIN (half-close) */
 	bool mid_line;   /* what we sent last did not end with LF */
+	int rcvbuf;      /* SO_RCVBUF set before connecting (the window the
+			    server sees), with a CONN_SMALL_MSS; 0: the kernel's */
 	/* Held replies: whole lines, sent only at a line boundary of the
 	 * case's stream.  held_mid: the unfinished line on the wire is one of
 	 * them (a short write), so the case's bytes must wait instead. */
@@ -51,7 +56,7 @@ struct hconn {
 };
 
 void hconn_init(struct hconn *c);
-/* Connects with TCP_NODELAY by `deadline` (now_ms() clock; signals do not
+/* Connects with TCP_NODELAY (and c->rcvbuf) by `deadline` (now_ms() clock; signals do not
  * extend it).  0, or -1 with err. */
 int hconn_connect(struct hconn *c, const char *host, unsigned port, long deadline,
 		  char *err, size_t errsz);

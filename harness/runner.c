@@ -669,7 +669,11 @@ static int step_plain(struct runctx *x, const struct step *st)
 		long dl = sess_deadline(&x->sess, x->env->timeout_ms);
 		int rc = 0;
 		switch (st->kind) {
-		case STEP_CONNECT: rc = sess_connect(&x->sess, k); break;
+		case STEP_CONNECT:
+			if (c->fd < 0)
+				c->rcvbuf = (int)st->num;
+			rc = sess_connect(&x->sess, k);
+			break;
 		case STEP_SYNC: rc = sess_sync(&x->sess, k, dl); break;
 		case STEP_EXPECT_CLOSE: rc = sess_wait_close(&x->sess, k, dl); break;
 		case STEP_ABORT:
