@@ -150,6 +150,8 @@ static void on_line(void *arg, struct hconn *c, struct rline *l)
 	if (ok && wire_check_target(m, s->cl[k].seen_nick, sizeof s->cl[k].seen_nick, why,
 				    sizeof why) != 0)
 		note_badline(s, k, why);
+	if (ok && wire_check_prefix(m, why, sizeof why) != 0)
+		note_badline(s, k, why);
 	if (ok && strcasecmp(m->command, "PING") == 0) {
 		char pong[600];
 		int n = snprintf(pong, sizeof pong, "PONG :%s\r\n",

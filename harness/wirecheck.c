@@ -63,3 +63,11 @@ int wire_check_target(const struct irc_msg *m, char *seen, size_t seensz, char *
 		 "(RFC 2812 2.4)", m->command, target, seen);
 	return -1;
 }
+
+int wire_check_prefix(const struct irc_msg *m, char *why, size_t whysz)
+{
+	if (!is_numeric(m->command) || (m->prefix && m->prefix[0]))
+		return 0;
+	snprintf(why, whysz, "numeric %s without a sender prefix (RFC 2812 2.4)", m->command);
+	return -1;
+}

@@ -32,4 +32,13 @@ struct irc_msg;
 int wire_check_target(const struct irc_msg *m, char *seen, size_t seensz, char *why,
 		      size_t whysz);
 
+/* RFC 2812 2.4: "The numeric reply MUST be sent as one message
+ * consisting of the sender prefix, the three-digit numeric, and the target
+ * of the reply."  Returns -1 with why when m is a numeric without a
+ * prefix.  Which prefix is not checked: the server's name, as in its 001,
+ * is what most send, but ngircd 26 sends 341 RPL_INVITING from the
+ * invited user (":nick!user@host 341 ..."), and a check of the name would
+ * fail every case on it that invites, whatever the case is about. */
+int wire_check_prefix(const struct irc_msg *m, char *why, size_t whysz);
+
 #endif

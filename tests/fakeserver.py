@@ -67,7 +67,8 @@ BUGS = {
     "slow": "every reply leaves --delay seconds (default 2) after it was due",
     "meta-nick": "001 renames each client to a nick full of regex metacharacters "
                  "(valid by RFC 2812 2.3.1's grammar, 15 chars)",
-    "bare-001": "001 comes without a prefix (legal: RFC 2812 2.3.1 makes it optional)",
+    "bare-001": "001 comes without a prefix (a registration all the same, but RFC 2812 2.4 "
+                "wants every numeric's sender prefix)",
     "433-holds-001": "a client's first NICK gets a 433 whose text holds ' 001 '",
     "001-bad-nick": "001 renames the client to 'bad*(nick)+', which is no nickname",
     "long-nick": "001 renames the client to a 30-character nick (NICKLEN=30)",
@@ -78,6 +79,7 @@ BUGS = {
     "cr-401": "the 401 ERR_NOSUCHNICK text holds a bare CR",
     "target-401": "the 401 ERR_NOSUCHNICK comes with a 402 addressed to the missing nick, "
                   "not to the asker",
+    "noprefix-401": "the 401 ERR_NOSUCHNICK comes without a sender prefix",
     "ping-on-partial": "PINGs a registered client (PING :partial-1, then NOTICE :pinged) the "
                        "first time it holds an unfinished line; a PONG is answered with a "
                        "NOTICE naming its token",
@@ -525,6 +527,9 @@ class Server:
                         "nul-401": "No such\0nick", "cr-401": "No such\rnick"}
                 if self.bug == "target-401":
                     self.send(c, f":{NAME} 402 {target} {target} :No such server")
+                if self.bug == "noprefix-401":
+                    self.send(c, f"{num} {c.nick} {target} :No such nick/channel")
+                    return
                 self.numeric(c, num, target, text.get(self.bug, "No such nick/channel"))
             return
         self.send(peer, f":{c.mask()} {cmd} {peer.nick} :{text}")

@@ -63,6 +63,10 @@ BROKEN = {
     "target-401": ({"fx-privmsg-nosuchnick-401": ["the server sent numeric 402 addressed to",
                                                   "not to this client's nick",
                                                   "(RFC 2812 2.4)"]}, ()),
+    # RFC 2812 2.4: the numeric carries the sender prefix; the case's
+    # pattern takes any prefix or none, the numeric check does not.
+    "noprefix-401": ({"fx-privmsg-nosuchnick-401": ["the server sent numeric 401 without a "
+                                                    "sender prefix (RFC 2812 2.4)"]}, ()),
     # One blocked client stalls everyone: cases run one at a time so only
     # the case that leaves a line unfinished can be hurt by it.
     "block-partial": ({"fx-partial-line-does-not-block": ["sync", "got no PONG"]},
