@@ -51,7 +51,9 @@ def server(request, tmp_path_factory):
 def spawn_server(tmp_path):
     started = []
 
-    def spawn(binary_name="refircd-asan", **kw):
+    # make mutants points REFIRCD_SPAWN_BINARY at its schema build (an
+    # absolute path) to give a mutant the tests of what no case can see
+    def spawn(binary_name=os.environ.get("REFIRCD_SPAWN_BINARY", "refircd-asan"), **kw):
         _need(binary_name)
         srv = irc.Server(tmp_path / f"s{len(started)}", binary_name, **kw)
         started.append(srv)

@@ -74,6 +74,28 @@ def env_int(name, default):
         sys.exit(f"mutants: {name}={v!r} is not a number")
 
 
+# Files whose behaviour no case can check, because no client of an unknown
+# server knows what to expect, and the pytest files that check it on
+# refircd: a mutant there that the case suite leaves alive is also given
+# these tests (against the schema build), and killed if they fail.
+TESTED_BY = {
+    "reference-server/motd.c": ["tests/test_motd_file.py", "tests/test_motd_long_lines.py"],
+}
+
+
+def pytest_kills(tests, mutant=None):
+    """Whether the given pytest files fail against the schema build with
+    the mutant active (None: with no mutant, which must pass)."""
+    env = dict(os.environ, REFIRCD_SPAWN_BINARY=os.path.abspath("build/mutants/refircd"))
+    env.pop("IRCSPEC_MUTANT", None)
+    if mutant:
+        env["IRCSPEC_MUTANT"] = str(mutant)
+    r = subprocess.run(["/usr/bin/python3", "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+                        *tests], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       env=env, check=False)
+    return r.returncode != 0
+
+
 def suite(server_cmd, out_json, jobs, timeout_ms, select=None, extra_env=None, baseline=None):
     """One run of bin/ircspec against a spawned server: (exit code, verdicts
     or None when there is no report, whether it stopped early).  With a
@@ -199,6 +221,10 @@ def main():
     if status != V.SURVIVED:
         sys.exit(f"mutants: the schema build with no mutant active differs from bin/refircd: {why}")
     print(f"mutants: clean run and schema build agree on {len(base)} cases", flush=True)
+    for f, tests in TESTED_BY.items():
+        if pytest_kills(tests):
+            sys.exit(f"mutants: {' '.join(tests)} (for {f}) fail against the schema build "
+                     "with no mutant active")
 
     only = os.environ.get("MUTANTS_ONLY", "")
     chosen = set(V.sample([s.id for s in kept], 0 if only else max_n, seed))
@@ -228,6 +254,9 @@ def main():
                 # cases it never started may still tell, so run them all
                 rc_m, got, _ = suite(cmd, out, jobs, timeout_ms)
                 status_m, why_m = judge(base, cmd, out, jobs, timeout_ms, rc_m, got, False)
+            if status_m == V.SURVIVED and st.file in TESTED_BY and \
+                    pytest_kills(TESTED_BY[st.file], st.id):
+                status_m, why_m = V.KILLED, " ".join(TESTED_BY[st.file]) + " failed"
             r.update(status=status_m, why=why_m, seconds=round(time.time() - t, 2))
             try:
                 os.unlink(out)
@@ -259,6 +288,7 @@ def main():
                    "sampled": len(todo) < len(kept),
                    "files": os.environ.get("MUTANTS_FILES", ""),
                    "only": os.environ.get("MUTANTS_ONLY", "")},
+        "tested_by": TESTED_BY,
         "settings": {"asan": asan_on(), "par": par, "jobs": jobs, "timeout_ms": timeout_ms, "budget_s": budget},
         "build_s": round(build_s, 1), "run_s": round(run_s, 1),
         "per_mutant_s": round(sum(r["seconds"] for r in ran) / len(ran), 2) if ran else 0,
