@@ -2,8 +2,8 @@
 """requirements.py - cases/REQUIREMENTS.md: every RFC 2812 requirement and its cases.
 
     requirements.py            extract (when the RFC text is there) and generate
-    requirements.py --check    exit 1 if either committed file is stale or a row
-                        has no case, reason or gap entry
+    requirements.py --check    exit 1 if either committed file is stale, a row
+                        has no case, reason or gap entry, or a row is a gap
     requirements.py --section 3.2.1   the cases whose spec: names a section (a
                         help for writing the hand mapping)
 
@@ -17,7 +17,10 @@ Inputs:
   cases/requirements.txt      the hand mapping, one row per line:
       ROW cases: ID ID ...    the cases that test the row
       ROW reason: TEXT        why no single-server case can test it
-      ROW gap[: TEXT]         not tested yet (listed in the Gaps section)
+      ROW gap[: TEXT]         not tested yet (listed in the Gaps section); a
+                              draft's marker only: --check fails while any
+                              row is a gap, so every row stays mapped to
+                              cases or to a reason
       text after " # " is a comment.  An unknown row, an unknown case id or
       a row given twice is an error naming the line.
 
@@ -284,6 +287,14 @@ def build(root=ROOT, rfc_text=None, rfc1459_text=None):
     return tsv, render(traced, titles, cases), warnings, problems, traced
 
 
+def failures(problems, traced):
+    """What makes --check fail besides stale files: rows with no entry, and
+    rows still marked as not yet tested."""
+    return problems + [f"{r['id']}: not yet tested{f' ({note})' if note else ''}: write "
+                       "its case, or give the reason no single server can test it"
+                       for r, status, _, note in traced if status == "gap"]
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true")
@@ -314,7 +325,8 @@ def main(argv):
             stale.append(str(tsv_path.relative_to(ROOT)))
         if not md_path.exists() or md_path.read_text() != md:
             stale.append(str(md_path.relative_to(ROOT)))
-        for p in problems:
+        failed = failures(problems, traced)
+        for p in failed:
             print(p, file=sys.stderr)
         print(f"{gaps} gaps (not yet tested):")
         for r, s, _, note in traced:
@@ -322,7 +334,7 @@ def main(argv):
                 print(f"  {r['id']}: {r['text'][:100]}" + (f" ({note})" if note else ""))
         if stale:
             print(f"stale: {', '.join(stale)}: run `make requirements`", file=sys.stderr)
-        return 1 if stale or problems else 0
+        return 1 if stale or failed else 0
     if tsv is not None:
         tsv_path.write_text(tsv)
     else:
