@@ -172,15 +172,14 @@ static int m_casemap(struct fz_input *in, struct fz_rng *r)
 
 static int m_empty_item(struct fz_input *in, struct fz_rng *r)
 {
-	struct fz_step *st = fzm_pick_send(in, r);
 	struct line l;
 	struct words w;
-	if (!st || !fzm_pick_line(st, r, &l))
+	unsigned k;
+	struct fz_step *st = fzm_pick_param(in, r, &l, &w, &k);
+	if (!st)
 		return -1;
-	fzm_split_words(st, &l, &w);
-	if (w.n <= w.cmd + 1)
+	if (k == 0)
 		return fzm_splice(st, l.end, l.end, " ,", 2);
-	unsigned k = w.cmd + 1 + fz_below(r, w.n - w.cmd - 1);
 	static const char *const items[] = {",", ",,", ":", " :", " ,", ", "};
 	const char *it = PICK(r, items);
 	size_t at = fz_below(r, 2) ? w.e[k] : w.s[k];

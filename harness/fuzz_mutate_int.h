@@ -38,6 +38,13 @@ struct fz_step *fzm_insert_step(struct fz_input *in, unsigned at, unsigned kind,
 unsigned fzm_pick_who(const struct fz_input *in, struct fz_rng *r);
 size_t fzm_gen_param(struct fz_rng *r, char *out, size_t outsz);
 
+/* A random parameter (a word after the command) of a random line of a
+ * random send step: the step (NULL: no step has a line), the line, its
+ * words, and in *k the parameter's word index, or 0 when the line has
+ * no parameter. */
+struct fz_step *fzm_pick_param(struct fz_input *in, struct fz_rng *r, struct line *l,
+			       struct words *w, unsigned *k);
+
 /* In fuzz_mutate_irc.c, each 0 when applied: a parameter given a leading
  * character IRC gives a meaning to; a parameter set to the edge of the
  * 005 limit that governs it; a line of another input (or of another

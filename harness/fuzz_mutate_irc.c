@@ -23,15 +23,12 @@ static const char *const sigils[] = {"!", "@", "#", "&", "+", "-", "$", "*", "%"
 
 int fzm_sigil(struct fz_input *in, struct fz_rng *r)
 {
-	struct fz_step *st = fzm_pick_send(in, r);
 	struct line l;
 	struct words w;
-	if (!st || !fzm_pick_line(st, r, &l))
+	unsigned k;
+	struct fz_step *st = fzm_pick_param(in, r, &l, &w, &k);
+	if (!st || k == 0)
 		return -1;
-	fzm_split_words(st, &l, &w);
-	if (w.n <= w.cmd + 1)
-		return -1;
-	unsigned k = w.cmd + 1 + fz_below(r, w.n - w.cmd - 1);
 	size_t at = w.s[k];
 	if (st->data[at] == ':' && at + 1 < w.e[k])
 		at++; /* inside a trailing parameter: its text's first character */
@@ -203,15 +200,12 @@ int fzm_line_splice(struct fz_input *in, const struct fz_input *donor, struct fz
 
 int fzm_replace_param(struct fz_input *in, struct fz_rng *r)
 {
-	struct fz_step *st = fzm_pick_send(in, r);
 	struct line l;
 	struct words w;
-	if (!st || !fzm_pick_line(st, r, &l))
+	unsigned k;
+	struct fz_step *st = fzm_pick_param(in, r, &l, &w, &k);
+	if (!st || k == 0)
 		return -1;
-	fzm_split_words(st, &l, &w);
-	if (w.n <= w.cmd + 1)
-		return -1;
-	unsigned k = w.cmd + 1 + fz_below(r, w.n - w.cmd - 1);
 	char p[128];
 	size_t n = fzm_gen_param(r, p, sizeof p);
 	return fzm_splice(st, w.s[k], w.e[k], p, n);
