@@ -74,6 +74,17 @@ static int number(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+int cli_oper(const char *arg, char name[64], char pass[64])
+{
+	const char *colon = strchr(arg, ':');
+	if (!colon || colon == arg || !colon[1] || colon - arg >= 64 || strlen(colon + 1) >= 64 ||
+	    strchr(arg, ' '))
+		return -1;
+	snprintf(name, 64, "%.*s", (int)(colon - arg), arg);
+	snprintf(pass, 64, "%s", colon + 1);
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli *o)
 {
 	enum { O_HOST = 256, O_PORT, O_PASSWORD, O_OPER, O_SPAWN, O_VALGRIND, O_LIST, O_CHECK,
@@ -120,17 +131,11 @@ int cli_parse(int argc, char **argv, struct cli *o)
 			o->port = (unsigned)v;
 			break;
 		case O_PASSWORD: o->password = optarg; break;
-		case O_OPER: {
-			const char *colon = strchr(optarg, ':');
-			if (!colon || colon == optarg || !colon[1] ||
-			    (size_t)(colon - optarg) >= sizeof o->oper_name ||
-			    strlen(colon + 1) >= sizeof o->oper_pass || strchr(optarg, ' '))
+		case O_OPER:
+			if (cli_oper(optarg, o->oper_name, o->oper_pass) != 0)
 				return bad("--oper: '%s' is not NAME:PASS", optarg);
-			snprintf(o->oper_name, sizeof o->oper_name, "%.*s", (int)(colon - optarg), optarg);
-			snprintf(o->oper_pass, sizeof o->oper_pass, "%s", colon + 1);
 			o->have_oper = true;
 			break;
-		}
 		case O_SPAWN: o->spawn = optarg; break;
 		case O_VALGRIND: o->valgrind = true; break;
 		case O_LIST: o->list = true; break;

@@ -25,6 +25,11 @@ struct cli {
 	int npaths;
 };
 
+/* Splits --oper's NAME:PASS into name and pass (each a 64-byte buffer).
+ * Returns 0, or -1 when either part is empty or too long, or holds a space
+ * (the OPER line would carry a third parameter). */
+int cli_oper(const char *arg, char name[64], char pass[64]);
+
 /* Parses argv.  Returns 0 to run, 1 when --help/--version was printed, or
  * 2 after printing a usage error. */
 int cli_parse(int argc, char **argv, struct cli *o);

@@ -1,5 +1,6 @@
 /* fuzz_cli.c - `ircspec fuzz` options (also documented in README.md). */
 #include "fuzz_cli.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -110,17 +111,11 @@ int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
 			o->port = (unsigned)v;
 			break;
 		case O_PASSWORD: o->password = optarg; break;
-		case O_OPER: {
-			const char *colon = strchr(optarg, ':');
-			if (!colon || colon == optarg || !colon[1] ||
-			    (size_t)(colon - optarg) >= sizeof o->oper_name ||
-			    strlen(colon + 1) >= sizeof o->oper_pass)
+		case O_OPER:
+			if (cli_oper(optarg, o->oper_name, o->oper_pass) != 0)
 				return bad("--oper wants NAME:PASS", optarg);
-			snprintf(o->oper_name, sizeof o->oper_name, "%.*s", (int)(colon - optarg), optarg);
-			snprintf(o->oper_pass, sizeof o->oper_pass, "%s", colon + 1);
 			o->have_oper = true;
 			break;
-		}
 		case O_SPAWN: o->spawn = optarg; break;
 		case O_VALGRIND: o->valgrind = true; break;
 		case O_AFL:

@@ -62,10 +62,14 @@ def test_help_and_usage_errors():
     p = subprocess.run([str(IRCSPEC), "fuzz", "--help"], capture_output=True, text=True,
                        env=ENV)
     assert p.returncode == 0 and "--seed" in p.stdout and "--runs" in p.stdout
-    for bad in (["--runs", "0"], ["--bogus"], ["--valgrind"], ["-j", "2"]):
+    # an --oper with a space would make the OPER line carry a third parameter
+    for bad in (["--runs", "0"], ["--bogus"], ["--valgrind"], ["-j", "2"],
+                ["--oper", "a b:c"], ["--oper", "name:"]):
         p = subprocess.run([str(IRCSPEC), "fuzz", *bad], capture_output=True, text=True,
                            env=ENV)
         assert p.returncode == 2, (bad, p.stderr)
+        if bad[0] == "--oper":  # refused as such, not for want of a server
+            assert "NAME:PASS" in p.stderr, (bad, p.stderr)
 
 
 def test_crash_is_found_minimised_and_replays(tmp_path):
