@@ -2,6 +2,7 @@
  * its answer (see vgdb.h). */
 #define _GNU_SOURCE /* pipe2 */
 #include "vgdb.h"
+#include "vgxml.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,21 +55,7 @@ static int push(struct rec *r, struct vg_finding **v, size_t *n)
 	r->open = false;
 	if (*n >= VGDB_MAX_LEAKS)
 		return 0;
-	struct vg_finding *nv = realloc(*v, (*n + 1) * sizeof *nv);
-	if (!nv)
-		return -1;
-	*v = nv;
-	struct vg_finding *f = &nv[*n];
-	memset(f, 0, sizeof *f);
-	f->kind = strdup(r->kind);
-	f->what = strdup(r->what);
-	f->stack = strdup(r->stack);
-	if (!f->kind || !f->what || !f->stack) {
-		free(f->kind), free(f->what), free(f->stack);
-		return -1;
-	}
-	(*n)++;
-	return 1;
+	return vgxml_push_finding(v, n, r->kind, r->what, r->stack);
 }
 
 /* The number in the first "(+N)" of s[0..len), or "?". */

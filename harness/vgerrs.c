@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vgdb.h"
+#include "vgxml.h"
 
 #define WHAT_MAX 1024
 #define STACK_MAX 8192
@@ -153,24 +154,10 @@ static int close_context(struct cur *c, const struct vgerr_tally *old, struct ct
 	g[(*nn)++] = (struct ctx){.key = key, .count = c->count};
 	if (c->count <= before)
 		return 0;
-	struct vg_finding *nv = realloc(*v, (*n + 1) * sizeof *nv);
-	if (!nv)
-		return -1;
-	*v = nv;
-	struct vg_finding *f = &nv[*n];
-	memset(f, 0, sizeof *f);
 	char what[WHAT_MAX + 96];
 	snprintf(what, sizeof what, "%s (%lu new; %lu from this stack in all)", c->what,
 		 c->count - before, c->count);
-	f->kind = strdup(kind_of(c->what));
-	f->what = strdup(what);
-	f->stack = strdup(c->stack);
-	if (!f->kind || !f->what || !f->stack) {
-		free(f->kind), free(f->what), free(f->stack);
-		return -1;
-	}
-	(*n)++;
-	return 1;
+	return vgxml_push_finding(v, n, kind_of(c->what), what, c->stack);
 }
 
 int vgerr_parse_new(struct vgerr_tally *t, const char *text, size_t len, struct vg_finding **v,

@@ -510,6 +510,26 @@ int vgxml_parse_file(const char *path, struct vg_finding **v, size_t *n, char *e
 	return read_errno ? -1 : rc;
 }
 
+int vgxml_push_finding(struct vg_finding **v, size_t *n, const char *kind, const char *what,
+		       const char *stack)
+{
+	struct vg_finding *nv = realloc(*v, (*n + 1) * sizeof *nv);
+	if (!nv)
+		return -1;
+	*v = nv;
+	struct vg_finding *f = &nv[*n];
+	memset(f, 0, sizeof *f);
+	f->kind = strdup(kind);
+	f->what = strdup(what);
+	f->stack = strdup(stack);
+	if (!f->kind || !f->what || !f->stack) {
+		free(f->kind), free(f->what), free(f->stack);
+		return -1;
+	}
+	(*n)++;
+	return 1;
+}
+
 void vgxml_free_findings(struct vg_finding *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

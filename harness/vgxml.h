@@ -41,4 +41,9 @@ int vgxml_parse_file(const char *path, struct vg_finding **v, size_t *n, char *e
 /* Frees n findings and the array. */
 void vgxml_free_findings(struct vg_finding *v, size_t n);
 
+/* Appends a finding with copies of kind, what and stack to *v (*n of
+ * them).  Returns 1, or -1 when out of memory (nothing appended). */
+int vgxml_push_finding(struct vg_finding **v, size_t *n, const char *kind, const char *what,
+		       const char *stack);
+
 #endif
