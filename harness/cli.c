@@ -63,40 +63,12 @@ static int bad(const char *fmt, const char *arg)
 	return 2;
 }
 
-static int number(const char *s, long min, long max, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int cli_oper(const char *arg, char name[64], char pass[64])
-{
-	const char *colon = strchr(arg, ':');
-	if (!colon || colon == arg || !colon[1] || colon - arg >= 64 || strlen(colon + 1) >= 64 ||
-	    strchr(arg, ' '))
-		return -1;
-	snprintf(name, 64, "%.*s", (int)(colon - arg), arg);
-	snprintf(pass, 64, "%s", colon + 1);
-	return 0;
-}
-
 int cli_parse(int argc, char **argv, struct cli *o)
 {
-	enum { O_HOST = 256, O_PORT, O_PASSWORD, O_OPER, O_SPAWN, O_VALGRIND, O_LIST, O_CHECK,
-	       O_STRICT, O_FAILFAST, O_JSON, O_JUNIT, O_BASELINE, O_NOCOLOR, O_TIMEOUT, O_DEADLINE,
-	       O_COVERAGE, O_VERSION, O_HTML };
+	enum { O_LIST = TARGET_OPT_END, O_CHECK, O_STRICT, O_FAILFAST, O_JSON, O_JUNIT, O_BASELINE,
+	       O_NOCOLOR, O_DEADLINE, O_COVERAGE, O_VERSION, O_HTML };
 	static const struct option longopts[] = {
-		{"host", required_argument, NULL, O_HOST},
-		{"port", required_argument, NULL, O_PORT},
-		{"password", required_argument, NULL, O_PASSWORD},
-		{"oper", required_argument, NULL, O_OPER},
-		{"spawn", required_argument, NULL, O_SPAWN},
-		{"valgrind", no_argument, NULL, O_VALGRIND},
+		TARGET_LONGOPTS,
 		{"list", no_argument, NULL, O_LIST},
 		{"check", no_argument, NULL, O_CHECK},
 		{"coverage", no_argument, NULL, O_COVERAGE},
@@ -107,37 +79,26 @@ int cli_parse(int argc, char **argv, struct cli *o)
 		{"html", required_argument, NULL, O_HTML},
 		{"baseline", required_argument, NULL, O_BASELINE},
 		{"no-color", no_argument, NULL, O_NOCOLOR},
-		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"deadline", required_argument, NULL, O_DEADLINE},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, O_VERSION},
 		{NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof *o);
-	o->host = "127.0.0.1";
-	o->port = 6667;
+	target_defaults(&o->t, 3000);
 	o->jobs = 8;
-	o->timeout_ms = 3000;
 	o->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	long v;
 	int opt;
+	char err[512];
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":hvk:j:", longopts, NULL)) != -1) {
+		int took = target_option(&o->t, opt, optarg, err, sizeof err);
+		if (took < 0)
+			return bad("%s", err);
+		if (took)
+			continue;
 		switch (opt) {
-		case O_HOST: o->host = optarg; break;
-		case O_PORT:
-			if (number(optarg, 1, 65535, &v) != 0)
-				return bad("--port: '%s' is not a port (1-65535)", optarg);
-			o->port = (unsigned)v;
-			break;
-		case O_PASSWORD: o->password = optarg; break;
-		case O_OPER:
-			if (cli_oper(optarg, o->oper_name, o->oper_pass) != 0)
-				return bad("--oper: '%s' is not NAME:PASS", optarg);
-			o->have_oper = true;
-			break;
-		case O_SPAWN: o->spawn = optarg; break;
-		case O_VALGRIND: o->valgrind = true; break;
 		case O_LIST: o->list = true; break;
 		case O_CHECK: o->check = true; break;
 		case O_COVERAGE: o->coverage = true; break;
@@ -148,18 +109,13 @@ int cli_parse(int argc, char **argv, struct cli *o)
 		case O_HTML: o->html = optarg; break;
 		case O_BASELINE: o->baseline = optarg; break;
 		case O_NOCOLOR: o->color = false; break;
-		case O_TIMEOUT:
-			if (number(optarg, 10, 600000, &v) != 0)
-				return bad("--timeout: '%s' is not a number of ms (10-600000)", optarg);
-			o->timeout_ms = (int)v;
-			break;
 		case O_DEADLINE:
-			if (number(optarg, 1, 86400, &v) != 0)
+			if (cli_number(optarg, 1, 86400, &v) != 0)
 				return bad("--deadline: '%s' is not a number of seconds (1-86400)", optarg);
 			o->deadline_s = v;
 			break;
 		case 'j':
-			if (number(optarg, 1, 256, &v) != 0)
+			if (cli_number(optarg, 1, 256, &v) != 0)
 				return bad("-j: '%s' is not a job count (1-256)", optarg);
 			o->jobs = (int)v;
 			break;
@@ -171,8 +127,8 @@ int cli_parse(int argc, char **argv, struct cli *o)
 		default: return bad("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (o->valgrind && !o->spawn)
-		return bad("%s needs --spawn", "--valgrind");
+	if (target_check(&o->t, err, sizeof err) != 0)
+		return bad("%s", err);
 	for (int i = optind; i < argc; i++) {
 		if (o->npaths == CLI_MAX_PATHS)
 			return bad("more than %s case paths", "256");

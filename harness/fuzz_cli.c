@@ -62,20 +62,13 @@ static int number(const char *s, unsigned long long max, unsigned long long *out
 
 int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
 {
-	enum { O_HOST = 256, O_PORT, O_PASSWORD, O_OPER, O_SPAWN, O_VALGRIND, O_SECONDS, O_RUNS,
-	       O_SEED, O_TIMEOUT, O_OUT, O_LOG, O_NOMIN, O_AFL, O_STOP };
+	enum { O_SECONDS = TARGET_OPT_END, O_RUNS, O_SEED, O_OUT, O_LOG, O_NOMIN, O_AFL, O_STOP };
 	static const struct option longopts[] = {
-		{"host", required_argument, NULL, O_HOST},
-		{"port", required_argument, NULL, O_PORT},
-		{"password", required_argument, NULL, O_PASSWORD},
-		{"oper", required_argument, NULL, O_OPER},
-		{"spawn", required_argument, NULL, O_SPAWN},
-		{"valgrind", no_argument, NULL, O_VALGRIND},
+		TARGET_LONGOPTS,
 		{"afl", optional_argument, NULL, O_AFL},
 		{"seconds", required_argument, NULL, O_SECONDS},
 		{"runs", required_argument, NULL, O_RUNS},
 		{"seed", required_argument, NULL, O_SEED},
-		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"out", required_argument, NULL, O_OUT},
 		{"log-inputs", required_argument, NULL, O_LOG},
 		{"no-minimise", no_argument, NULL, O_NOMIN},
@@ -84,19 +77,24 @@ int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
 		{0, 0, 0, 0},
 	};
 	memset(o, 0, sizeof *o);
-	o->host = "127.0.0.1";
-	o->port = 6667;
+	target_defaults(&o->t, 2000);
 	o->jobs = 1;
 	o->nworkers = 1;
 	o->seed = 1;
-	o->timeout_ms = 2000;
 	o->out = "reports/fuzz";
 	o->afl_map = 65536;
 	bool have_seconds = false;
 	optind = 1;
+	opterr = 0;
 	int c;
 	unsigned long long v;
-	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
+	char err[512];
+	while ((c = getopt_long(argc, argv, ":hj:", longopts, NULL)) != -1) {
+		int took = target_option(&o->t, c, optarg, err, sizeof err);
+		if (took < 0)
+			return bad(err, NULL);
+		if (took)
+			continue;
 		switch (c) {
 		case 'h': usage(stdout); return 1;
 		case 'j':
@@ -104,20 +102,6 @@ int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
 				return bad("-j wants 1..64", optarg);
 			o->jobs = (int)v;
 			break;
-		case O_HOST: o->host = optarg; break;
-		case O_PORT:
-			if (number(optarg, 65535, &v) != 0 || v == 0)
-				return bad("bad --port", optarg);
-			o->port = (unsigned)v;
-			break;
-		case O_PASSWORD: o->password = optarg; break;
-		case O_OPER:
-			if (cli_oper(optarg, o->oper_name, o->oper_pass) != 0)
-				return bad("--oper wants NAME:PASS", optarg);
-			o->have_oper = true;
-			break;
-		case O_SPAWN: o->spawn = optarg; break;
-		case O_VALGRIND: o->valgrind = true; break;
 		case O_AFL:
 			o->afl = true;
 			if (optarg && (number(optarg, 8u << 20, &v) != 0 || v < 64))
@@ -141,21 +125,17 @@ int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
 				return bad("--seed wants a number", optarg);
 			o->seed = v;
 			break;
-		case O_TIMEOUT:
-			if (number(optarg, 600000, &v) != 0 || v < 10)
-				return bad("--timeout wants 10..600000 ms", optarg);
-			o->timeout_ms = (int)v;
-			break;
 		case O_OUT: o->out = optarg; break;
 		case O_LOG: o->log_inputs = optarg; break;
 		case O_NOMIN: o->no_minimise = true; break;
 		case O_STOP: o->stop_on_finding = true; break;
-		default: return bad("unknown option", NULL);
+		case ':': return bad(argv[optind - 1], "needs an argument");
+		default: return bad("unknown option", argv[optind - 1]);
 		}
 	}
-	if (o->valgrind && !o->spawn)
-		return bad("--valgrind needs --spawn", NULL);
-	if (o->afl && !o->spawn)
+	if (target_check(&o->t, err, sizeof err) != 0)
+		return bad(err, NULL);
+	if (o->afl && !o->t.spawn)
 		return bad("--afl needs --spawn", NULL);
 	if (!have_seconds && !o->runs)
 		o->seconds = 60;

@@ -7,13 +7,7 @@
 #include "cli.h"
 
 struct fz_cli {
-	const char *host;
-	unsigned port;
-	const char *password;
-	char oper_name[64], oper_pass[64];
-	bool have_oper;
-	const char *spawn;
-	bool valgrind;
+	struct cli_target t;     /* --host ... --timeout (target.h) */
 	bool afl;               /* --afl: grey-box coverage through __AFL_SHM_ID */
 	unsigned long afl_map;  /* its size */
 	int jobs;
@@ -22,7 +16,6 @@ struct fz_cli {
 	long seconds;           /* 0: until --runs */
 	unsigned long runs;     /* 0: until --seconds */
 	unsigned long long seed;
-	int timeout_ms;
 	const char *out;
 	const char *log_inputs;
 	bool no_minimise;

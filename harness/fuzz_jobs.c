@@ -102,7 +102,7 @@ static int merge(const struct fz_cli *o, const int *rc, double seconds)
 	json_t *all = json_object();
 	if (!all)
 		return -1;
-	json_object_set_new(all, "target", json_string(o->spawn ? o->spawn : o->host));
+	json_object_set_new(all, "target", json_string(o->t.spawn ? o->t.spawn : o->t.host));
 	json_object_set_new(all, "seed", json_integer((json_int_t)o->seed));
 	json_object_set_new(all, "jobs", json_integer(o->jobs));
 	json_object_set_new(all, "feedback", json_string(o->afl ? "edges+states" : "states"));

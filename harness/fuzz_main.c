@@ -164,7 +164,7 @@ static void write_finding(struct fuzzer *f, const struct fz_finding *fd,
 			  const struct fz_input *in, const struct fz_input *raw)
 {
 	char err[512];
-	if (fz_out_finding(f->o->out, fd, in, raw, f->o->have_oper, err, sizeof err) != 0)
+	if (fz_out_finding(f->o->out, fd, in, raw, f->o->t.have_oper, err, sizeof err) != 0)
 		fprintf(stderr, "ircspec fuzz: %s\n", err);
 }
 
@@ -224,7 +224,7 @@ static void log_input(struct fuzzer *f, const struct fz_input *in)
 {
 	if (!f->log)
 		return;
-	struct fz_text_opts o = {.oper = f->o->have_oper, .id = "fuzz-input", .tags = "fuzz"};
+	struct fz_text_opts o = {.oper = f->o->t.have_oper, .id = "fuzz-input", .tags = "fuzz"};
 	char *text = malloc(FZ_CASE_MAX + 1);
 	long n = text ? fz_to_case(in, &o, text, FZ_CASE_MAX + 1) : -1;
 	fprintf(f->log, "%lu %016llx\n", f->st.inputs,
@@ -381,18 +381,9 @@ static int start_target(struct fuzzer *f, char *err, size_t errsz)
 	struct fz_cli *o = f->o;
 	if (o->afl && !(f->shm = fz_shm_open(o->afl_map, err, errsz)))
 		return -1;
-	if (o->spawn) {
-		if (o->valgrind && !(f->vg = valgrind_open(NULL, err, errsz)))
-			return -1;
-		unsigned port = 0;
-		f->sp = spawn_start(o->spawn, o->password, f->vg ? valgrind_wrap(f->vg) : NULL, &port,
-				    err, errsz);
-		if (!f->sp)
-			return -1;
-		f->env.host = "127.0.0.1";
-		f->env.port = port;
-	}
-	sup_init(&f->sup, f->sp, &f->env, o->valgrind);
+	if (target_spawn(&o->t, &f->env, &f->sp, &f->vg, err, errsz) != 0)
+		return -1;
+	sup_init(&f->sup, f->sp, &f->env, o->t.valgrind);
 	if (probe_preflight(&f->env, err, errsz) != 0)
 		return -1;
 	if (f->shm && fz_shm_count(f->shm) == 0)
@@ -445,14 +436,14 @@ static int fuzz_run(struct fuzzer *f, const struct caselist *all)
 		return 2;
 	}
 	f->t = (struct fz_target){.env = &f->env, .sup = &f->sup, .sp = f->sp, .shm = f->shm,
-				  .oper = f->o->have_oper, .text = malloc(FZ_CASE_MAX + 1)};
+				  .oper = f->o->t.have_oper, .text = malloc(FZ_CASE_MAX + 1)};
 	if (f->sp)
 		f->t.out_lines = spawn_output_lines(f->sp);
 	if (!f->t.text)
 		return 2;
 	/* Graceful restarts need a server of ours, not one under Valgrind
 	 * (which reports at the end of the run by itself). */
-	if (f->sp && !f->o->valgrind && !(f->window = calloc(FZ_CYCLE_INPUTS, sizeof *f->window)))
+	if (f->sp && !f->o->t.valgrind && !(f->window = calloc(FZ_CYCLE_INPUTS, sizeof *f->window)))
 		return 2;
 	load_seeds(f, all);
 	fuzz_loop(f);
@@ -489,7 +480,7 @@ int fuzz_main(int argc, char **argv)
 	int rc = fz_cli_parse(argc, argv, &o);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
-	if (o.jobs > 1 && !o.spawn) {
+	if (o.jobs > 1 && !o.t.spawn) {
 		fprintf(stderr, "ircspec fuzz: -j above 1 needs --spawn (a server per worker)\n");
 		return 2;
 	}
@@ -520,12 +511,7 @@ static int fuzz_worker(struct fz_cli *op)
 	} else {
 		f->o = &o;
 		f->tty = o.nworkers == 1 && isatty(STDERR_FILENO); /* -j: a line each */
-		f->env.host = o.host;
-		f->env.port = o.port;
-		f->env.password = o.password;
-		f->env.oper_name = o.have_oper ? o.oper_name : NULL;
-		f->env.oper_pass = o.have_oper ? o.oper_pass : NULL;
-		f->env.timeout_ms = o.timeout_ms;
+		target_env(&o.t, &f->env);
 		atomic_init(&f->env.deadline_ms, o.seconds ? now_ms() + o.seconds * 1000 : 0);
 		atomic_init(&f->env.counter, 0);
 		atomic_init(&f->env.transcripts_kept, 0);
@@ -535,7 +521,7 @@ static int fuzz_worker(struct fz_cli *op)
 		f->env.token[2] = (char)('a' + (v / 676) % 26);
 		fz_rng_seed(&f->rng, o.seed);
 		f->st.seed = o.seed;
-		f->st.target = o.spawn ? o.spawn : o.host;
+		f->st.target = o.t.spawn ? o.t.spawn : o.t.host;
 		f->st.feedback = o.afl ? "edges+states" : "states";
 		g_env = &f->env;
 		struct sigaction sa = {0};

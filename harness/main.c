@@ -320,23 +320,13 @@ static int write_reports(struct run *rn)
 static int prepare_target(struct run *rn, char *err, size_t errsz)
 {
 	struct cli *o = rn->o;
-	if (o->spawn) {
-		if (o->valgrind && !(rn->vg = valgrind_open(NULL, err, errsz)))
-			return -1;
-		unsigned port = 0;
-		rn->sp = spawn_start(o->spawn, o->password, rn->vg ? valgrind_wrap(rn->vg) : NULL,
-				     &port, err, errsz);
-		if (!rn->sp)
-			return -1;
-		g_running = 1;
-		rn->env.host = "127.0.0.1";
-		rn->env.port = port;
-	}
+	if (target_spawn(&o->t, &rn->env, &rn->sp, &rn->vg, err, errsz) != 0)
+		return -1;
 	g_running = 1; /* the pre-flight honours --deadline by itself */
-	sup_init(&rn->sup, rn->sp, &rn->env, o->valgrind);
+	sup_init(&rn->sup, rn->sp, &rn->env, o->t.valgrind);
 	rn->res.host = rn->env.host;
 	rn->res.port = rn->env.port;
-	rn->res.spawn_cmd = o->spawn;
+	rn->res.spawn_cmd = o->t.spawn;
 	int pre = probe_preflight(&rn->env, err, errsz);
 	if (pre == -2)
 		return -1;
@@ -418,9 +408,9 @@ static int run_selected(struct run *rn, const struct baseline *bl)
 	rn->res.started_unix = (long)time(NULL);
 	long t0 = now_ms();
 	if (prepare_target(rn, err, sizeof err) != 0) {
-		if (rn->o->spawn && !rn->sp)
+		if (rn->o->t.spawn && !rn->sp)
 			fprintf(stderr, "ircspec: the server did not start (--spawn '%s'): %s\n",
-				rn->o->spawn, err);
+				rn->o->t.spawn, err);
 		else
 			fprintf(stderr, "ircspec: target %s:%u unusable: %s\n", rn->env.host,
 				rn->env.port, err);
@@ -437,7 +427,7 @@ static int run_selected(struct run *rn, const struct baseline *bl)
 	if (restart_failed) {
 		size_t skipped = atomic_load(&rn->no_server);
 		fprintf(stderr, "ircspec: the server died and could not be restarted (--spawn '%s'): "
-			"%s\nircspec: run stopped: %zu case%s not run\n", rn->o->spawn,
+			"%s\nircspec: run stopped: %zu case%s not run\n", rn->o->t.spawn,
 			rn->sup.failure, skipped, skipped == 1 ? "" : "s");
 	}
 	long dl = atomic_load(&rn->env.deadline_ms);
@@ -478,12 +468,7 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&rn.mu, NULL);
 	pthread_cond_init(&rn.cv, NULL);
 	pthread_cond_init(&rn.slot_cv, NULL);
-	rn.env.host = o.host;
-	rn.env.port = o.port;
-	rn.env.password = o.password;
-	rn.env.oper_name = o.have_oper ? o.oper_name : NULL;
-	rn.env.oper_pass = o.have_oper ? o.oper_pass : NULL;
-	rn.env.timeout_ms = o.timeout_ms;
+	target_env(&o.t, &rn.env);
 	atomic_init(&rn.env.deadline_ms, o.deadline_s ? now_ms() + o.deadline_s * 1000 : 0);
 	atomic_init(&rn.env.counter, 0);
 	atomic_init(&rn.env.transcripts_kept, 0);

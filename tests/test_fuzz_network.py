@@ -254,3 +254,36 @@ def test_operator_die_then_clean_exit_is_no_finding(tmp_path):
     p, out, s = fuzz(tmp_path, spawn, "--oper", "ircspec:operpass", "--runs", "4", seeds=seeds)
     assert p.returncode == 0, p.stderr
     assert s["findings"] == [] and s["inputs"] == 4 and s["server_restarts"] >= 1, s
+
+
+# The target options are one parser (harness/target.c) for both commands:
+# the same refusal, word for word, after each command's own prefix.
+TARGET_REFUSALS = [
+    (["--port", "0"], "--port: '0' is not a port (1-65535)"),
+    (["--port", "65536"], "--port: '65536' is not a port (1-65535)"),
+    (["--timeout", "5s"], "--timeout: '5s' is not a number of ms (10-600000)"),
+    (["--oper", "a b:c"], "--oper: 'a b:c' is not NAME:PASS"),
+    (["--host", ""], "--host: the address is empty"),
+    (["--valgrind"], "--valgrind needs --spawn"),
+]
+
+
+@pytest.mark.parametrize("args,message", TARGET_REFUSALS)
+@pytest.mark.parametrize("command", [[], ["fuzz"]], ids=["run", "fuzz"])
+def test_target_options_are_refused_alike(command, args, message):
+    p = subprocess.run([str(IRCSPEC), *command, *args], capture_output=True, text=True,
+                       env=ENV)
+    prefix = "ircspec fuzz: " if command else "ircspec: "
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.startswith(prefix + message + "\n"), p.stderr
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--frobnicate"], "unknown option: --frobnicate"),
+    (["--seconds"], "--seconds: needs an argument"),
+    (["-j"], "-j: needs an argument"),
+])
+def test_fuzz_usage_errors_name_the_option(args, message):
+    p = subprocess.run([str(IRCSPEC), "fuzz", *args], capture_output=True, text=True, env=ENV)
+    assert p.returncode == 2, p.stderr
+    assert p.stderr == "ircspec fuzz: " + message + "\n(see ircspec fuzz --help)\n", p.stderr
