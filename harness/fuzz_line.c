@@ -164,13 +164,22 @@ size_t fzm_gen_param(struct fz_rng *r, char *out, size_t outsz)
 	return n < 0 ? 0 : (size_t)n < outsz ? (size_t)n : outsz - 1;
 }
 
-struct fz_step *fzm_pick_param(struct fz_input *in, struct fz_rng *r, struct line *l,
-			       struct words *w, unsigned *k)
+struct fz_step *fzm_pick_words(struct fz_input *in, struct fz_rng *r, struct line *l,
+			       struct words *w)
 {
 	struct fz_step *st = fzm_pick_send(in, r);
 	if (!st || !fzm_pick_line(st, r, l))
 		return NULL;
 	fzm_split_words(st, l, w);
+	return st;
+}
+
+struct fz_step *fzm_pick_param(struct fz_input *in, struct fz_rng *r, struct line *l,
+			       struct words *w, unsigned *k)
+{
+	struct fz_step *st = fzm_pick_words(in, r, l, w);
+	if (!st)
+		return NULL;
 	*k = w->n > w->cmd + 1 ? w->cmd + 1 + fz_below(r, w->n - w->cmd - 1) : 0;
 	return st;
 }

@@ -47,12 +47,11 @@ static size_t gen_line(struct fz_rng *r, char *out, size_t outsz)
 
 static int m_swap_command(struct fz_input *in, struct fz_rng *r)
 {
-	struct fz_step *st = fzm_pick_send(in, r);
 	struct line l;
 	struct words w;
-	if (!st || !fzm_pick_line(st, r, &l))
+	struct fz_step *st = fzm_pick_words(in, r, &l, &w);
+	if (!st)
 		return -1;
-	fzm_split_words(st, &l, &w);
 	const char *c = PICK(r, commands);
 	if (w.n == 0)
 		return fzm_splice(st, l.start, l.start, c, strlen(c));
@@ -75,12 +74,11 @@ static int m_insert_command(struct fz_input *in, struct fz_rng *r)
 
 static int m_param(struct fz_input *in, struct fz_rng *r)
 {
-	struct fz_step *st = fzm_pick_send(in, r);
 	struct line l;
 	struct words w;
-	if (!st || !fzm_pick_line(st, r, &l))
+	struct fz_step *st = fzm_pick_words(in, r, &l, &w);
+	if (!st)
 		return -1;
-	fzm_split_words(st, &l, &w);
 	if (w.n <= w.cmd)
 		return -1;
 	unsigned k = w.cmd + fz_below(r, w.n - w.cmd);

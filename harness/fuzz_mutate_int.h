@@ -38,6 +38,11 @@ struct fz_step *fzm_insert_step(struct fz_input *in, unsigned at, unsigned kind,
 unsigned fzm_pick_who(const struct fz_input *in, struct fz_rng *r);
 size_t fzm_gen_param(struct fz_rng *r, char *out, size_t outsz);
 
+/* A random line of a random send step and its words: the step, or NULL
+ * when no step has a line. */
+struct fz_step *fzm_pick_words(struct fz_input *in, struct fz_rng *r, struct line *l,
+			       struct words *w);
+
 /* A random parameter (a word after the command) of a random line of a
  * random send step: the step (NULL: no step has a line), the line, its
  * words, and in *k the parameter's word index, or 0 when the line has
