@@ -238,3 +238,26 @@ def test_narrow_by_file_and_by_an_earlier_reports_survivors(tmp_path):
     bad.write_text("[1, 2]")
     with pytest.raises(SystemExit, match="MUTANTS_ONLY=.*not a mutants.json"):
         run.narrow(todo, "", str(bad))
+
+
+def test_tested_by_runs_the_tests_against_the_schema_build_with_the_mutant(tmp_path, monkeypatch):
+    """pytest_kills() gives a TESTED_BY file's tests the schema build (through
+    REFIRCD_SPAWN_BINARY) with exactly the mutant asked for active, and no
+    mutant for the clean check: a probe test that fails only under mutant 5
+    tells each apart."""
+    import run
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(
+        "import os\n"
+        "def test_probe():\n"
+        "    assert os.environ['REFIRCD_SPAWN_BINARY'].endswith('build/mutants/refircd')\n"
+        "    assert os.environ.get('IRCSPEC_MUTANT') != '5'\n")
+    monkeypatch.setenv("IRCSPEC_MUTANT", "5")  # the caller's own is never passed on
+    monkeypatch.chdir(ROOT)
+    assert run.pytest_kills([str(probe)]) is False
+    assert run.pytest_kills([str(probe)], 4) is False
+    assert run.pytest_kills([str(probe)], 5) is True
+    # and every TESTED_BY entry names test files that exist
+    for src, tests in run.TESTED_BY.items():
+        assert (ROOT / src).is_file(), src
+        assert all((ROOT / t).is_file() for t in tests), tests
