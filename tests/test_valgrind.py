@@ -36,6 +36,9 @@ def scenario(srv, connect):
     c.expect("TOPIC", name)
     a.send(f"MODE {name} +o {b.nick}")
     a.send(f"MODE {name} +b ban!*@* +k key +l 10 +v {c.nick}")
+    # Exception and invitation masks too: the channel dies with them set
+    # (chan_free must free every mask list).
+    a.send(f"MODE {name} +e exc!*@* +I inv!*@*")
     a.send(f"MODE {name} -b ban!*@*")
     c.expect("MODE", name, "-b")
     b.send(f"KICK {name} {c.nick} :bye")
