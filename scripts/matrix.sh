@@ -34,3 +34,5 @@ for srv in "${ran[@]}"; do
 done
 ./bin/ircspec matrix --md reports/matrix.md --html reports/matrix "${files[@]}" || exit 1
 echo "matrix: wrote reports/matrix.md and reports/matrix/index.html" >&2
+# every MUST failure of a real server must be explained (cases/DEVIATIONS.md)
+/usr/bin/python3 scripts/deviations.py "${files[@]}" >&2
