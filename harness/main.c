@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "coverage.h"
 #include "discover.h"
+#include "exitreport.h"
 #include "fuzz_main.h"
 #include "leakpin.h"
 #include "matrix.h"
@@ -46,6 +47,7 @@ struct run {
 	bool excl_running;
 	bool *done;           /* per case: finished */
 	bool *overlapped;     /* per case: a server death overlapped it */
+	bool *started;        /* per case: its steps ran (not refused, not "not run") */
 	struct supervisor sup;  /* server deaths and restarts (--spawn) */
 	struct valgrind *vg;    /* --valgrind: its command line and XML */
 	struct leakpin *lp;     /* --valgrind: leaks pinned on cases */
@@ -120,6 +122,7 @@ static void run_one(struct run *rn, size_t i, bool rerun)
 		leakpin_end(rn->lp, i, cr);
 		return;
 	}
+	rn->started[i] = true;
 	runner_run_case(&rn->env, rn->sel[i], cr);
 	keep_server_tail(rn, cr);
 	bool died = sup_case_end(&rn->sup, &t, cr->verdict, why, sizeof why);
@@ -288,9 +291,10 @@ static void list_cases(const struct casefile *const *sel, size_t n)
 
 static int exit_code(const struct run *rn, const struct baseline *bl)
 {
+	bool server_failed = rn->res.vg_failed || rn->res.exit_report;
 	if (bl)
-		return baseline_compare(bl, &rn->res, stdout) > 0 || rn->res.vg_failed ? 1 : 0;
-	int code = rn->res.vg_failed ? 1 : 0;
+		return baseline_compare(bl, &rn->res, stdout) > 0 || server_failed ? 1 : 0;
+	int code = server_failed ? 1 : 0;
 	for (size_t i = 0; i < rn->res.ncases; i++)
 		if (fails_run(rn->o, NULL, &rn->res.cases[i]))
 			code = 1;
@@ -344,6 +348,45 @@ static int prepare_target(struct run *rn, char *err, size_t errsz)
 	snprintf(rn->res.server_name, sizeof rn->res.server_name, "%s", rn->env.ti.server);
 	snprintf(rn->res.server_version, sizeof rn->res.server_version, "%s", rn->env.ti.version);
 	return 0;
+}
+
+/* Without Valgrind, a report the server prints only at exit (LeakSanitizer)
+ * is read at a graceful stop.  When one case alone ran (a reproducer
+ * replayed: `ircspec --spawn CMD that.case`) the report is that case's
+ * crash, printed again; otherwise the run fails with it, since cases ran
+ * at once on one server and nothing says which leaked. */
+static void check_exit_report(struct run *rn)
+{
+	struct exit_report *r = malloc(sizeof *r);
+	if (!r)
+		return;
+	exit_report_stop(rn->sp, r);
+	size_t one = rn->nsel, nstarted = 0;
+	for (size_t i = 0; i < rn->nsel; i++) {
+		if (rn->started[i] && rn->res.cases[i].verdict != V_SKIP) {
+			nstarted++;
+			one = i;
+		}
+	}
+	if (r->found && nstarted == 1) {
+		struct case_result *cr = &rn->res.cases[one];
+		size_t n = strlen(r->text) + 200;
+		char *msg = malloc(n);
+		if (msg) {
+			snprintf(msg, n, "the server's report at exit (%s), after this case, the only "
+				 "one run: %s", r->sig, r->text);
+			free(cr->message);
+			cr->message = msg;
+			cr->verdict = V_CRASH;
+			free(cr->server_tail);
+			cr->server_tail = strdup(r->text);
+			report_term_case(stdout, cr, rn->o->color, rn->o->verbose);
+		}
+	} else if (r->found) {
+		snprintf(rn->res.exit_sig, sizeof rn->res.exit_sig, "%s", r->sig);
+		rn->res.exit_report = strdup(r->text);
+	}
+	free(r);
 }
 
 /* Stops the server; under --valgrind its findings go into the result and
@@ -402,7 +445,8 @@ static int run_selected(struct run *rn, const struct baseline *bl)
 	rn->res.cases = calloc(rn->nsel ? rn->nsel : 1, sizeof *rn->res.cases);
 	rn->done = calloc(rn->nsel ? rn->nsel : 1, sizeof *rn->done);
 	rn->overlapped = calloc(rn->nsel ? rn->nsel : 1, sizeof *rn->overlapped);
-	if (!rn->res.cases || !rn->done || !rn->overlapped)
+	rn->started = calloc(rn->nsel ? rn->nsel : 1, sizeof *rn->started);
+	if (!rn->res.cases || !rn->done || !rn->overlapped || !rn->started)
 		return 2;
 	rn->res.ncases = rn->nsel;
 	rn->res.started_unix = (long)time(NULL);
@@ -433,6 +477,8 @@ static int run_selected(struct run *rn, const struct baseline *bl)
 	long dl = atomic_load(&rn->env.deadline_ms);
 	if (dl && now_ms() >= dl)
 		rn->res.deadline_hit = true;
+	if (rn->sp && !rn->vg && !restart_failed)
+		check_exit_report(rn);
 	if (rn->sp && stop_server(rn, err, sizeof err) != 0)
 		fprintf(stderr, "ircspec: %s\n", err);
 	sup_destroy(&rn->sup);
@@ -512,6 +558,8 @@ int main(int argc, char **argv)
 	free(rn.res.cases);
 	free(rn.done);
 	free(rn.overlapped);
+	free(rn.started);
+	free(rn.res.exit_report);
 	free(rn.sel);
 	caselist_free(&all);
 	return rc;

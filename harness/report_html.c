@@ -134,6 +134,18 @@ static void valgrind_section(FILE *f, const struct run_result *r)
 	html_findings(f, r->vg, r->nvg, NULL);
 }
 
+static void exit_report_section(FILE *f, const struct run_result *r)
+{
+	if (!r->exit_report)
+		return;
+	fputs("<h2>The server's sanitizer report at exit (", f);
+	html_str(f, r->exit_sig);
+	fputs(")</h2>\n<p>Printed when it was stopped after several cases: run each alone "
+	      "to find the one that causes it.</p>\n<pre>", f);
+	html_str(f, r->exit_report);
+	fputs("</pre>\n", f);
+}
+
 /* One case's pinned findings of one sort, linked to its page's list. */
 static void pinned_item(FILE *f, const struct case_result *cr, const struct vg_finding *v,
 			size_t n, const char *anchor)
@@ -260,6 +272,7 @@ static int write_index(const struct html_dir *d, const char *sub, const struct r
 	html_page_head(f, "ircspec report");
 	head_section(f, r);
 	valgrind_section(f, r);
+	exit_report_section(f, r);
 	pinned_section(f, r);
 	filters(f, r);
 	families(f, r);

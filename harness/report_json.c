@@ -6,6 +6,7 @@
  *    "started","duration_ms","deadline_hit","stopped_early",
  *    "summary":{"passed","failed","skipped","errors","crashed","total"},
  *    "valgrind":[{"kind","what","stack"}],
+ *    "server_exit_report":{"signature","output"} or null,
  *    "cases":[{"id","file","title","spec":[..],"level","tags":[..],"status",
  *              "message","duration_ms",
  *              "transcript":[{"t_ms","client","dir","data"}],
@@ -15,7 +16,9 @@
  * did not pass ended; "leaks" and "valgrind_errors": --valgrind's leaks and
  * memcheck errors pinned on the case.  A finding new while several cases
  * ran at once that none of them repeated alone is on each of them, with
- * "group":[ids of those cases], see leakpin.h.)
+ * "group":[ids of those cases], see leakpin.h.  "server_exit_report": a
+ * sanitizer report the server printed when stopped after several cases,
+ * see exitreport.h; after one case alone it is that case's crash.)
  * Unknown values are null.  Where a transcript lost entries for size, an
  * "event" entry "... N entries dropped ..." stands in the gap, so the shape
  * stays the same. */
@@ -322,6 +325,16 @@ static void json_valgrind(FILE *f, const struct run_result *r)
 {
 	fputs("\"valgrind\":", f);
 	json_findings(f, r->vg, r->nvg);
+	fputs(",\n\"server_exit_report\":", f);
+	if (r->exit_report) {
+		fputs("{\"signature\":", f);
+		json_str(f, r->exit_sig);
+		fputs(",\"output\":", f);
+		json_str(f, r->exit_report);
+		fputc('}', f);
+	} else {
+		fputs("null", f);
+	}
 	fputs(",\n", f);
 }
 

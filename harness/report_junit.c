@@ -169,6 +169,19 @@ static void junit_valgrind(FILE *f, const struct run_result *r)
 	fputs("</failure>\n</testcase>\n", f);
 }
 
+/* The server's sanitizer report at exit, after several cases. */
+static void junit_exit_report(FILE *f, const struct run_result *r)
+{
+	char msg[160];
+	snprintf(msg, sizeof msg, "the server's sanitizer report at exit (%s)", r->exit_sig);
+	fputs("<testcase classname=\"ircspec.server\" name=\"server: sanitizer report at exit\""
+	      " time=\"0.000\">\n<failure type=\"sanitizer\"", f);
+	xml_attr(f, "message", msg);
+	fputs(">", f);
+	xml_text(f, r->exit_report);
+	fputs("</failure>\n</testcase>\n", f);
+}
+
 static void junit_property(FILE *f, const char *name, const char *value)
 {
 	if (!value || !*value)
@@ -197,7 +210,7 @@ static void junit_counts(FILE *f, const struct run_result *r)
 {
 	size_t n[REPORT_NVERDICTS];
 	report_count(r, n);
-	size_t extra = valgrind_failed(r) ? 1 : 0;
+	size_t extra = (valgrind_failed(r) ? 1 : 0) + (r->exit_report ? 1 : 0);
 	fprintf(f, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"",
 		r->ncases + extra, n[V_FAIL] + extra, n[V_ERROR] + n[V_CRASH], n[V_SKIP]);
 	xml_time_attr(f, r->duration_ms);
@@ -225,6 +238,8 @@ int report_junit(const struct run_result *r, const char *path, char *err, size_t
 		junit_case(f, &r->cases[i]);
 	if (valgrind_failed(r))
 		junit_valgrind(f, r);
+	if (r->exit_report)
+		junit_exit_report(f, r);
 	fputs("</testsuite>\n</testsuites>\n", f);
 	return report_file_commit(&rf, err, errsz);
 }

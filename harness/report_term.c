@@ -182,6 +182,18 @@ static void put_valgrind(FILE *out, const struct run_result *r, bool color)
 	}
 }
 
+/* A sanitizer report the server printed at exit, no single case's. */
+static void put_exit_report(FILE *out, const struct run_result *r, bool color)
+{
+	if (!r->exit_report)
+		return;
+	fprintf(out, "\n%sServer at exit:%s ", color ? C_BOLD : "", color ? C_RESET : "");
+	put_mark(out, V_FAIL, color);
+	fprintf(out, " a sanitizer report (%s) after several cases: run each alone to find "
+		"the one that causes it\n", r->exit_sig);
+	term_put_indented(out, r->exit_report, "      ");
+}
+
 /* Whether case ci's finding f was already shown with an earlier case. */
 static bool group_shown(const struct run_result *r, size_t ci, const struct vg_finding *f)
 {
@@ -240,6 +252,7 @@ void report_term_summary(FILE *out, const struct run_result *r, bool color, bool
 	}
 	put_group_findings(out, r, color);
 	put_valgrind(out, r, color);
+	put_exit_report(out, r, color);
 	fputc('\n', out);
 	if (r->deadline_hit)
 		fputs("The run deadline was reached: cases still to run were not run.\n", out);

@@ -137,13 +137,38 @@ def test_same_seed_same_inputs(tmp_path):
     assert logs[0] != logs[2]
 
 
-@pytest.mark.parametrize("bug", ["silent", "garbage", "chatty"])
+HOSTILE = ["silent", "garbage", "chatty", "bigline", "close-early"]
+
+
+@pytest.mark.parametrize("bug", HOSTILE)
 def test_hostile_server_run_ends_by_its_deadline(tmp_path, bug):
-    # The bound is --seconds 3 plus the probe's own timeouts; subprocess's
-    # timeout turns a run that never ends into a failure.
+    # silent: accepts and never answers; garbage: endless random bytes;
+    # chatty: endless lines; bigline: a 1 MB line first; close-early:
+    # closes each connection at once.  The bound is --seconds 3 plus the
+    # probe's own timeouts; subprocess's timeout turns a run that never
+    # ends into a failure.
     p, out, s = fuzz(tmp_path, FakeServer.command(bug), "--seconds", "3", "--timeout", "500",
                      timeout=60)
     assert p.returncode in (0, 1, 2), p.stderr
+
+
+@pytest.mark.parametrize("bug", HOSTILE)
+def test_hostile_server_by_host_and_port_ends_by_its_deadline(tmp_path, bug):
+    # The same servers, not spawned: nothing to restart, so a server that
+    # stops serving ends the run (exit 2, why on stderr), and one that
+    # serves garbage is fuzzed until --seconds.  Never a hang.
+    with FakeServer(bug) as srv:
+        out = tmp_path / "out"
+        p = subprocess.run([str(IRCSPEC), "fuzz", "--host", "127.0.0.1", "--port",
+                            str(srv.port), "--seconds", "3", "--timeout", "500", "--out",
+                            str(out), str(SEEDS)], capture_output=True, text=True, timeout=60,
+                           env=ENV, cwd=REPO)
+        assert srv.alive(), "ircspec fuzz must not stop a server it did not start"
+    for m in SANITIZER_MARKERS:
+        assert m not in p.stderr, f"ircspec itself: {p.stderr[-3000:]}"
+    assert p.returncode in (0, 1, 2), p.stderr
+    if p.returncode == 2:
+        assert p.stderr.strip(), "a run that gives up says why"
 
 
 def test_interrupt_writes_findings_and_stops_the_server(tmp_path):
@@ -196,6 +221,38 @@ def test_leak_reported_at_exit_is_bisected_to_one_input(tmp_path):
     name = leak[0]["name"]
     assert "psst" in (out / f"{name}.case").read_text()
     assert "LeakSanitizer" in (out / f"{name}.log").read_text()
+    # Replayed alone, `ircspec --spawn` stops the server gracefully at the
+    # end and the report it prints at exit is the case's crash.
+    spawn = fake(leak_on="psst")
+    r = replay(spawn, out / f"{name}.case")
+    assert r.returncode == 1 and "[CRASH]" in r.stdout, r.stdout
+    assert "LeakSanitizer: detected memory leaks" in r.stdout, r.stdout
+    r = replay(fake(), out / f"{name}.case")
+    assert r.returncode == 0, r.stdout
+
+
+def test_leak_at_exit_after_several_cases_fails_the_run(tmp_path):
+    # Several cases on one server: the report at exit is no single case's.
+    # The run fails with it (terminal, JSON, JUnit), every case keeps its
+    # verdict; without the leak the same run passes.
+    case = tmp_path / "leak.case"
+    case.write_text("id: leak-at-exit\ntitle: t\nspec: modern\nlevel: MUST\ntags: t\n"
+                    "clients: a\n\na: register\na: send PRIVMSG {nick:a} :psst\na: sync\n")
+    argv = [str(BIN / "ircspec"), "--no-color", "--json", str(tmp_path / "r.json"), "--junit",
+            str(tmp_path / "r.xml"), "--spawn"]
+    for spawn, code in ((fake(leak_on="psst"), 1), (fake(), 0)):
+        r = subprocess.run([*argv, spawn, str(case), str(SEEDS / "seed.case")],
+                           capture_output=True, text=True, timeout=120, cwd=REPO)
+        assert r.returncode == code, r.stdout + r.stderr
+        rep = json.loads((tmp_path / "r.json").read_text())
+        assert [c["status"] for c in rep["cases"]] == ["pass", "pass"], rep["cases"]
+        ex = rep["server_exit_report"]
+        if code:
+            assert ex["signature"] == "leak" and "LeakSanitizer" in ex["output"], ex
+            assert "Server at exit:" in r.stdout and "LeakSanitizer" in r.stdout, r.stdout
+            assert "sanitizer report at exit" in (tmp_path / "r.xml").read_text()
+        else:
+            assert ex is None and "Server at exit" not in r.stdout, r.stdout
 
 
 def test_limit_from_005_is_reached_and_named_in_the_reproducer(tmp_path):
