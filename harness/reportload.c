@@ -140,6 +140,12 @@ static int take_target(struct loaded_report *lr, json_t *root)
 	r->duration_ms = num(root, "duration_ms");
 	r->deadline_hit = json_is_true(json_object_get(root, "deadline_hit"));
 	r->stopped_early = json_is_true(json_object_get(root, "stopped_early"));
+	json_t *ex = json_object_get(root, "server_exit_report");
+	if (json_is_object(ex) && str(ex, "output")) {
+		r->exit_report = strdup(str(ex, "output"));
+		snprintf(r->exit_sig, sizeof r->exit_sig, "%s",
+			 str(ex, "signature") ? str(ex, "signature") : "?");
+	}
 	return lr->host ? take_findings(json_object_get(root, "valgrind"), &r->vg, &r->nvg) : -1;
 }
 
@@ -186,6 +192,7 @@ void report_unload(struct loaded_report *lr)
 		free(lr->cases[i].path);
 	}
 	vgxml_free_findings(lr->r.vg, lr->r.nvg);
+	free(lr->r.exit_report);
 	free(lr->r.cases);
 	free(lr->cases);
 	free(lr->host);

@@ -10,7 +10,8 @@ import pytest
 from harness_run import FIXTURE, FIXTURE_IDS, ircspec
 from fakeserver import FakeServer
 
-TOP_KEYS = {"target", "started", "duration_ms", "deadline_hit", "stopped_early", "summary", "valgrind", "cases"}
+TOP_KEYS = {"target", "started", "duration_ms", "deadline_hit", "stopped_early", "summary", "valgrind",
+            "server_exit_report", "cases"}
 TARGET_KEYS = {"host", "port", "spawn", "server_name", "server_version"}
 SUMMARY_KEYS = {"passed", "failed", "skipped", "errors", "crashed", "total"}
 CASE_KEYS = {"id", "file", "title", "spec", "level", "tags", "status", "message",
@@ -105,6 +106,7 @@ def test_json_shape(mixed_run):
     assert isinstance(r["duration_ms"], int) and r["duration_ms"] >= 0
     assert r["deadline_hit"] is False
     assert r["valgrind"] == []
+    assert r["server_exit_report"] is None  # not spawned: nothing is read at exit
     assert set(r["summary"]) == SUMMARY_KEYS
     for case in r["cases"]:
         assert set(case) == CASE_KEYS, case

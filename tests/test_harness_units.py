@@ -30,7 +30,8 @@ HOSTILE = bytes(range(1, 256)) + (b"|\xc3\xa9|\xe2\x82\xac|\xf0\x9f\x98\x80|\xed
 FLOOD_ENTRIES = 100000
 CLOSING_LINE = re.compile(r"^\d+ passed, \d+ failed, \d+ skipped(, \d+ errors, \d+ crashed)?$")
 
-TOP_KEYS = {"target", "started", "duration_ms", "deadline_hit", "stopped_early", "summary", "valgrind", "cases"}
+TOP_KEYS = {"target", "started", "duration_ms", "deadline_hit", "stopped_early", "summary", "valgrind",
+            "server_exit_report", "cases"}
 TARGET_KEYS = {"host", "port", "spawn", "server_name", "server_version"}
 SUMMARY_KEYS = {"passed", "failed", "skipped", "errors", "crashed", "total"}
 CASE_KEYS = {"id", "file", "title", "spec", "level", "tags", "status", "message",
