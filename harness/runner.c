@@ -15,6 +15,7 @@
 #include "expand.h"
 #include "isupport.h"
 #include "pattern.h"
+#include "peerread.h"
 #include "probe.h"
 #include "session.h"
 #include "vars.h"
@@ -212,11 +213,15 @@ static int fill(struct runctx *x, const struct step *st, const char *text, size_
 	return 0;
 }
 
-/* Segments of split/chunks steps are sent this far apart so the server
- * receives them as separate reads (TCP_NODELAY alone does not stop a
- * busy server from finding them merged in its buffer).  Shaping only:
- * nothing waits on this for the server to have done something. */
+/* Where the server's end cannot be seen (peerread.h), segments of
+ * split/chunks steps are sent this far apart so the server most likely
+ * receives them as separate reads.  Shaping only: nothing waits on this
+ * for the server to have done something. */
 #define SEGMENT_PAUSE_MS 3
+/* How long a piece waits for the server to read the one before: a server
+ * that reads nothing for this long is not reading (hung, or throttling
+ * this client); the step then sends its other pieces without waiting. */
+#define SERVER_READ_WAIT_MS 1000
 
 static void pause_ms(long ms)
 {
@@ -241,11 +246,38 @@ static void fail_step(struct runctx *x, const struct step *st, const char *expec
 	snprintf(x->msg + o, sizeof x->msg - o, "  %s", x->sess.why);
 }
 
-static int send_all(struct runctx *x, const struct step *st, const char *p, size_t n)
+/* Before the next piece of an unfinished line (or the next segment of a
+ * split/chunks step) goes to client k's server, the server has read() all
+ * that came before it, so the piece reaches it in a read of its own: a
+ * line cut between CR and LF stays cut under load, as the case says.
+ * *slow: the server did not read within SERVER_READ_WAIT_MS once already
+ * in this step (it is not reading), so no more waits. */
+static void let_server_read(struct runctx *x, unsigned k, bool *slow)
+{
+	int fd = x->cl[k].conn.fd;
+	if (fd < 0)
+		return;
+	long dl = now_ms() + SERVER_READ_WAIT_MS, run_dl = atomic_load(&x->env->deadline_ms);
+	if (run_dl && run_dl < dl)
+		dl = run_dl;
+	int r = *slow ? -1 : peer_read_wait(fd, dl);
+	if (r < 0)
+		pause_ms(SEGMENT_PAUSE_MS);
+	else if (r == 0)
+		*slow = true;
+}
+
+/* segment: p is a later piece of the step (split, chunks); a piece after
+ * bytes that left a line unfinished waits as well (raw, send). */
+static int send_piece(struct runctx *x, const struct step *st, const char *p, size_t n,
+		      bool segment, bool *slow)
 {
 	for (unsigned i = 0; i < st->ntargets; i++) {
+		unsigned k = st->targets[i];
+		if (segment || x->cl[k].conn.mid_line)
+			let_server_read(x, k, slow);
 		long dl = sess_deadline(&x->sess, x->env->timeout_ms);
-		if (sess_send(&x->sess, st->targets[i], p, n, dl) != 0) {
+		if (sess_send(&x->sess, k, p, n, dl) != 0) {
 			fail_step(x, st, NULL);
 			return -1;
 		}
@@ -253,15 +285,20 @@ static int send_all(struct runctx *x, const struct step *st, const char *p, size
 	return 0;
 }
 
+static int send_all(struct runctx *x, const struct step *st, const char *p, size_t n)
+{
+	bool slow = false;
+	return send_piece(x, st, p, n, false, &slow);
+}
+
 /* Sends p[0..n) in pieces of `piece` bytes (1: byte by byte). */
 static int send_pieces(struct runctx *x, const struct step *st, const char *p, size_t n,
 		       size_t piece)
 {
+	bool slow = false;
 	for (size_t off = 0; off < n; off += piece) {
-		if (off > 0)
-			pause_ms(SEGMENT_PAUSE_MS);
 		size_t len = n - off < piece ? n - off : piece;
-		if (send_all(x, st, p + off, len) != 0)
+		if (send_piece(x, st, p + off, len, off > 0, &slow) != 0)
 			return -1;
 	}
 	return 0;
@@ -288,7 +325,7 @@ static int step_send_line(struct runctx *x, const struct step *st)
 static int step_chunks(struct runctx *x, const struct step *st)
 {
 	const char *s = st->arg;
-	bool first = true;
+	bool first = true, slow = false;
 	while (*s) {
 		while (*s == ' ')
 			s++;
@@ -305,11 +342,9 @@ static int step_chunks(struct runctx *x, const struct step *st)
 		size_t len;
 		if (fill(x, st, chunk, &len) != 0)
 			return -1;
-		if (!first)
-			pause_ms(SEGMENT_PAUSE_MS);
-		first = false;
-		if (send_all(x, st, x->buf, len) != 0)
+		if (send_piece(x, st, x->buf, len, !first, &slow) != 0)
 			return -1;
+		first = false;
 	}
 	return 0;
 }

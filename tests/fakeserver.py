@@ -11,11 +11,14 @@ oracles, `--hang-on TEXT` stops serving anyone (alive, until SIGTERM),
 `--longline-on TEXT` answers with a 600-byte line, `--report-on TEXT`
 prints a UBSan-style report on stderr and lives on, and `--leak-on TEXT`
 prints a LeakSanitizer-style report when SIGTERM stops it (exit 23).
+`--read-delay S` naps S seconds before each recv(), as a loaded server is
+late to read: whatever a client sent meanwhile is then in one read.
 
     python3 tests/fakeserver.py [--port P] [--bug NAME] [--delay S]
                                 [--crash-on TEXT] [--announce FILE]
                                 [--start-delay S] [--record FILE]
                                 [--isupport "TOKEN=V ..."] [--trace FILE]
+                                [--read-delay S]
 
 One process, one selectors loop, one thread: the "block-partial" bug can
 then really stop everyone.  It prints `fakeserver: listening on HOST:PORT`
@@ -132,8 +135,9 @@ class Client:
 class Server:
     def __init__(self, bug="none", delay=2.0, crash_on=None, record=None,
                  isupport=DEFAULT_ISUPPORT, trace=None, hang_on=None, longline_on=None,
-                 report_on=None, leak_on=None):
+                 report_on=None, leak_on=None, read_delay=0.0):
         self.hang_on, self.longline_on, self.report_on = hang_on, longline_on, report_on
+        self.read_delay = read_delay
         self.leak_on, self.leaked = leak_on, False
         self.bug = bug
         self.trace = trace
@@ -211,6 +215,8 @@ class Server:
             self.flush(c)
 
     def readable(self, c):
+        # A loaded server is late to read (the behaviour under test, not a sync).
+        time.sleep(self.read_delay)
         try:
             data = c.sock.recv(65536)
         except ConnectionResetError:
@@ -555,10 +561,12 @@ def main(argv=None):
     ap.add_argument("--isupport", default=DEFAULT_ISUPPORT, metavar="TOKENS",
                     help="the 005 tokens, space-separated")
     ap.add_argument("--trace", metavar="FILE", help='append "N LINE" for each line handled')
+    ap.add_argument("--read-delay", type=float, default=0.0, metavar="S",
+                    help="seconds to nap before each recv(), as a loaded server")
     args = ap.parse_args(argv)
     srv = Server(args.bug, args.delay, args.crash_on, args.record, args.isupport, args.trace,
                  hang_on=args.hang_on, longline_on=args.longline_on,
-                 report_on=args.report_on, leak_on=args.leak_on)
+                 report_on=args.report_on, leak_on=args.leak_on, read_delay=args.read_delay)
 
     def stop(*_):
         if srv.leaked:
@@ -590,7 +598,7 @@ class FakeServer:
     @staticmethod
     def argv_for(bug="none", port="{port}", **opts):
         """opts: delay, crash_on, hang_on, longline_on, report_on, leak_on, announce,
-        start_delay, record, isupport, trace (the options)."""
+        start_delay, record, isupport, trace, read_delay (the options)."""
         argv = [sys.executable, os.path.abspath(__file__), "--port", str(port), "--bug", bug]
         for name, value in opts.items():
             if value is not None:

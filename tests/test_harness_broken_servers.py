@@ -91,6 +91,44 @@ def test_broken_server_fails_the_right_case(tmp_path, fake_server, bug):
     assert srv.alive(), srv.output()
 
 
+PIECES_CASE = """\
+id: fx-pieces-{kind}
+title: A line sent in pieces is delivered whole
+spec: rfc2812:2.3
+level: MUST
+tags: fixture split
+clients: a b
+
+a b: register
+{steps}
+a: expect :{{nick:b}}!*@* PRIVMSG {{nick:a}} :in pieces, one line
+"""
+PIECES = {"split": "b: split 3 PRIVMSG {nick:a} :in pieces, one line",
+          "raw": "b: raw PRIVMSG {nick:a} :in pie\nb: raw ces, one line\\r\\n",
+          "chunks": 'b: chunks "PRIVMSG {nick:a} :in" " pieces, one" " line\\r\\n"'}
+
+
+@pytest.mark.parametrize("bug", ["nosplit", "none"])
+def test_pieces_reach_a_late_reader_in_reads_of_their_own(tmp_path, fake_server, bug):
+    # A server late to read (it naps 100 ms before each recv(), as a loaded
+    # one is) found a line's pieces, sent 3 ms apart, in one read: nosplit's
+    # bug went unseen (its flake under load), and so would a bug in a
+    # server's reassembly.  The runner waits until the server has read each
+    # piece (peerread.h) before the next, so against nosplit the cases fail
+    # every time, and they still pass against a server that reassembles.
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    for kind, steps in PIECES.items():
+        (cases / f"{kind}.case").write_text(PIECES_CASE.format(kind=kind, steps=steps))
+    srv = fake_server(bug, read_delay=0.1)
+    run = ircspec(tmp_path, "--port", srv.port, "--timeout", "3000", "--deadline", "60",
+                  cases)
+    ids = sorted(f"fx-pieces-{k}" for k in PIECES)
+    assert sorted(run.status()) == ids, run
+    assert run.red() == (ids if bug == "nosplit" else []), run
+    assert not run.report["deadline_hit"], run
+
+
 def test_server_exiting_on_rst(tmp_path):
     """crash-rst: an ECONNRESET kills the server.  Under --spawn with one
     case at a time, the RST case is red (fail or crash, depending on
