@@ -23,8 +23,16 @@ struct fz_min_limits {
 unsigned fz_confirm(fz_try_fn *run, void *arg, const struct fz_input *in,
 		    const struct fz_verdict *want, unsigned tries, unsigned *ran);
 
-/* Shrinks *in in place while it still fails like want.  Returns the runs
- * it took. */
+/* Runs a minimised input (or one without races) must fail in, each. */
+#define FZ_STEADY_RUNS 3
+
+/* Shrinks *in in place while it still fails like want.  First, an input
+ * with racy steps is tried with every client taking turns (no race): kept
+ * when it fails in each of FZ_STEADY_RUNS runs.  Each smaller candidate is
+ * run once; the result must then fail in each of FZ_STEADY_RUNS runs, else
+ * *in is left as it was before the shrinking (a candidate kept by the
+ * luck of timing would be a reproducer that does not replay).  Returns
+ * the runs it took. */
 unsigned fz_minimise(fz_try_fn *run, void *arg, struct fz_input *in,
 		     const struct fz_verdict *want, const struct fz_min_limits *lim);
 

@@ -10,6 +10,8 @@
  * to read back with real JSON and XML parsers:
  *   harness_unit --write-json PATH|-   --write-junit PATH|-   --write-html DIR
  *   harness_unit --write-term [--color] [--verbose]
+ * And of the fuzz minimiser's handling of a finding that fails only now
+ * and then (a race between two clients).
  * Keep hostile_message() in step with HOSTILE in that script. */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +26,7 @@
 #include <dirent.h>
 
 #include "../../harness/baseline.h"
+#include "../../harness/fuzz_min.h"
 #include "../../harness/report.h"
 #include "../../harness/result.h"
 #include "../../harness/select.h"
@@ -794,6 +797,104 @@ static void test_held_pong_short_write(void)
 	close(sv[1]);
 }
 
+/* ---- the fuzz minimiser and flaky findings ---- */
+
+struct flaky {
+	unsigned calls;
+	unsigned full_steps; /* test 2: an input of this many steps fails every time */
+};
+
+static bool has_send(const struct fz_input *in, char c)
+{
+	for (unsigned i = 0; i < in->nsteps; i++)
+		if (in->step[i].kind == FZ_SEND && in->step[i].len && in->step[i].data[0] == c)
+			return true;
+	return false;
+}
+
+/* Test 1: fails (a crash, "SIGSEGV") when b's 'Y' line is there; with a
+ * racy step in the input only every other run (the race is lost half the
+ * time). */
+static int try_racy(void *arg, const struct fz_input *in, struct fz_verdict *v)
+{
+	struct flaky *f = arg;
+	memset(v, 0, sizeof *v);
+	bool hit = has_send(in, 'Y') && (!fz_input_racy(in) || f->calls % 2 == 0);
+	f->calls++;
+	if (hit) {
+		v->fault = FZ_CRASH;
+		snprintf(v->sig, sizeof v->sig, "SIGSEGV");
+	}
+	return 0;
+}
+
+/* Test 2: the whole input fails every time, any smaller one every other
+ * run (it fails by luck). */
+static int try_lucky(void *arg, const struct fz_input *in, struct fz_verdict *v)
+{
+	struct flaky *f = arg;
+	memset(v, 0, sizeof *v);
+	bool hit = in->nsteps == f->full_steps || f->calls % 2 == 0;
+	f->calls++;
+	if (hit) {
+		v->fault = FZ_CRASH;
+		snprintf(v->sig, sizeof v->sig, "SIGSEGV");
+	}
+	return 0;
+}
+
+static void add_step(struct fz_input *in, unsigned kind, unsigned who, const char *data, bool racy)
+{
+	struct fz_step *st = &in->step[in->nsteps++];
+	memset(st, 0, sizeof *st);
+	st->kind = (unsigned char)kind;
+	st->who = (unsigned char)who;
+	st->racy = racy;
+	if (data)
+		CHECK(fz_step_set_data(st, (const unsigned char *)data, strlen(data)) == 0);
+}
+
+static void flaky_input(struct fz_input *in)
+{
+	memset(in, 0, sizeof *in);
+	in->nclients = 2;
+	add_step(in, FZ_REGISTER, 1, NULL, false);
+	add_step(in, FZ_REGISTER, 2, NULL, false);
+	add_step(in, FZ_SEND, 1, "X1\r\n", false);
+	add_step(in, FZ_SEND, 1, "X2\r\n", false);
+	add_step(in, FZ_SEND, 2, "Y\r\n", true); /* races a's lines */
+	add_step(in, FZ_SEND, 1, "X3\r\n", false);
+}
+
+static void test_minimise_flaky(void)
+{
+	struct fz_verdict want = {.fault = FZ_CRASH, .sig = "SIGSEGV"};
+	struct fz_min_limits lim = {500, 0};
+	struct fz_input in;
+	struct flaky f = {0, 0};
+	/* The failure does not need the race: the reproducer takes turns. */
+	flaky_input(&in);
+	fz_minimise(try_racy, &f, &in, &want, &lim);
+	CHECK(!fz_input_racy(&in));
+	CHECK(has_send(&in, 'Y'));
+	CHECK(in.nsteps < 6);
+	for (unsigned i = 0; i < 6; i++) {
+		struct fz_verdict v;
+		try_racy(&f, &in, &v);
+		CHECK(v.fault == FZ_CRASH);
+	}
+	fz_input_free(&in);
+	/* Every smaller input fails only by luck: the whole one is kept. */
+	flaky_input(&in);
+	for (unsigned i = 0; i < in.nsteps; i++)
+		in.step[i].racy = 0;
+	f = (struct flaky){0, in.nsteps};
+	fz_minimise(try_lucky, &f, &in, &want, &lim);
+	CHECK(in.nsteps == 6);
+	CHECK(has_send(&in, 'X') && has_send(&in, 'Y'));
+	fz_input_free(&in);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -816,6 +917,7 @@ int main(int argc, char **argv)
 	test_term();
 	test_vgdb_parse();
 	test_held_pong_short_write();
+	test_minimise_flaky();
 	const char *names[] = {"base.json", "bad.json", "r.json", "r.xml"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char p[600];
