@@ -9,11 +9,13 @@ for at most --seconds by
   libfuzzer  the in-process fuzz_session target built from the patched core
              (netloop.c, the socket layer, is not in it)
 and the time to the first finding is reported, with whether the written
-reproducer replays as a crash under `ircspec --spawn`.  Then the speed of
+reproducer replays as a crash under `ircspec --spawn` (--replays times, 10 by
+default: how many did).  Then the speed of
 `ircspec fuzz` against refircd -O2 and its ASan build (sessions/s).
 
     scripts/fuzz_planted.py [--seconds N] [--modes black,grey,libfuzzer]
-                            [--only NAME] [--speed-seconds N] [--report FILE]
+                            [--only NAME] [--speed-seconds N] [--replays N]
+                            [--report FILE]
 
 Figures go to --report (Markdown; default reports/fuzz-planted.md) and a
 JSON twin beside it.  Run by `make fuzz-planted` and `make bench`."""
@@ -79,7 +81,7 @@ def prepare(patch, targets):
     return work
 
 
-def net_fuzz(work, binary, seconds, extra, tag):
+def net_fuzz(work, binary, seconds, extra, tag, replays):
     out = work / f"out-{tag}"
     spawn = f"{work / 'bin' / binary} {SERVER_ARGS}"
     argv = [str(BIN / "ircspec"), "fuzz", "--spawn", spawn, "--seconds", str(seconds),
@@ -99,9 +101,13 @@ def net_fuzz(work, binary, seconds, extra, tag):
         res.update(seconds=f["seconds"], kind=f["kind"], signature=f["signature"],
                    input=f["input"], confirmed=f["confirmed"])
         case = out / f"{f['name']}.case"
-        r = sh([str(BIN / "ircspec"), "--no-color", "--oper", "ircspec:operpass", "--spawn",
-                spawn, str(case)], timeout=300)
-        res["replays"] = "[CRASH]" in r.stdout
+        hits = 0
+        for _ in range(replays):
+            r = sh([str(BIN / "ircspec"), "--no-color", "--oper", "ircspec:operpass",
+                    "--spawn", spawn, str(case)], timeout=300)
+            hits += "[CRASH]" in r.stdout
+        res["replays"] = hits == replays
+        res["replayed"] = [hits, replays]
     return res
 
 
@@ -146,7 +152,8 @@ def cell(r):
     t = f"{r['seconds']:.1f} s"
     if "input" in r:
         t += f" (input {r['input']}, {r['kind']} {r['signature']}"
-        t += ", replays" if r.get("replays") else ", does not replay as crash"
+        hits, n = r.get("replayed", [0, 0])
+        t += f", replays {hits}/{n}" if hits else ", does not replay as crash"
         t += ")"
     elif r.get("signature"):
         t += f" ({r['signature']})"
@@ -159,6 +166,8 @@ def main():
     ap.add_argument("--modes", default="black,grey,libfuzzer")
     ap.add_argument("--only")
     ap.add_argument("--speed-seconds", type=int, default=20)
+    ap.add_argument("--replays", type=int, default=10,
+                    help="times the written reproducer is replayed under ircspec --spawn")
     ap.add_argument("--report", default=str(REPO / "reports" / "fuzz-planted.md"))
     a = ap.parse_args()
     modes = a.modes.split(",")
@@ -179,10 +188,12 @@ def main():
             continue
         if "black" in modes:
             print(f"{patch.stem}: black-box", file=sys.stderr, flush=True)
-            row["black"] = net_fuzz(work, "refircd-asan", a.seconds, [], "black")
+            row["black"] = net_fuzz(work, "refircd-asan", a.seconds, [], "black",
+                                   a.replays)
         if "grey" in modes:
             print(f"{patch.stem}: grey-box", file=sys.stderr, flush=True)
-            row["grey"] = net_fuzz(work, "refircd-afl-asan", a.seconds, ["--afl"], "grey")
+            row["grey"] = net_fuzz(work, "refircd-afl-asan", a.seconds, ["--afl"], "grey",
+                                  a.replays)
         if "libfuzzer" in modes:
             print(f"{patch.stem}: libFuzzer", file=sys.stderr, flush=True)
             row["libfuzzer"] = (None if "netloop.c" in patch.read_text()
@@ -197,8 +208,8 @@ def main():
              "Black-box and grey-box "
              "are `ircspec fuzz` over the wire against the ASan build (grey-box: built with "
              "afl-clang-fast, `--afl`); libFuzzer is the in-process `fuzz_session` target "
-             "(no socket layer: n/a for a bug in netloop.c). \"replays\": the written "
-             "`.case` gives a crash verdict under `ircspec --spawn`.", "",
+             "(no socket layer: n/a for a bug in netloop.c). \"replays k/N\": the written "
+             f"`.case` gave a crash verdict in k of {a.replays} runs of `ircspec --spawn`.", "",
              "| bug | kind | needs | black-box | grey-box | libFuzzer |", "|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r['bug']} | {r['kind']} | {r['needs']} | {cell(r.get('black'))} | "
