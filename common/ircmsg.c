@@ -19,10 +19,18 @@ static char *next_token(char **pp, char *end)
 	return tok;
 }
 
+/* Every slot past nparams reads as "", never as a pointer left from the
+ * previous line parsed into the same struct: a handler that looks one
+ * parameter too far sees an empty one, the same on every run. */
+static const char *const no_params[IRC_MAX_PARAMS] = {
+	"", "", "", "", "", "", "", "", "", "", "", "", "", "", ""};
+_Static_assert(IRC_MAX_PARAMS == 15, "no_params needs one \"\" per slot");
+
 enum irc_parse_result irc_parse(struct irc_msg *m, const char *line, size_t len)
 {
 	m->tags = m->prefix = m->command = NULL;
 	m->nparams = 0;
+	memcpy(m->params, no_params, sizeof m->params);
 	if (len > IRC_PARSE_MAX)
 		return IRC_PARSE_TOO_LONG;
 	memcpy(m->store, line, len);

@@ -22,7 +22,7 @@ struct irc_msg {
 	const char *prefix;  /* without ':', or NULL */
 	const char *command; /* never NULL after a successful parse */
 	int nparams;
-	const char *params[IRC_MAX_PARAMS];
+	const char *params[IRC_MAX_PARAMS]; /* past nparams: "" */
 	char store[IRC_PARSE_MAX + 1]; /* NUL-separated copy the fields point into */
 };
 
