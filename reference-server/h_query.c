@@ -555,12 +555,13 @@ static void whowas_one(struct server *s, struct client *c, const char *nick,
 }
 
 /* "If a non-positive number is passed as being <count>, then a full search
- * is done."  So is anything that is not a number. */
+ * is done."  So is anything that does not start with a number; the digits
+ * a count starts with are its value ("2x" is 2), as ircd-hybrid's and
+ * ngircd's atoi() read it. */
 static unsigned long whowas_count(const char *arg)
 {
-	char *end;
-	long v = strtol(arg, &end, 10);
-	return end != arg && *end == '\0' && v > 0 ? (unsigned long)v : 0;
+	long v = strtol(arg, NULL, 10);
+	return v > 0 ? (unsigned long)v : 0;
 }
 
 /* WHOWAS <nickname> *( "," <nickname> ) [ <count> [ <target> ] ].  5.1: "a
