@@ -7,7 +7,10 @@ that fits, and only then; a NUL ends a line's text; at most 1000 lines and
 server can know this file, so the case suite cannot check it: these
 tests do (test_motd_long_lines.py has the UTF-8 and warning cases)."""
 
-from irc import uniq
+import os
+import subprocess
+
+from irc import BIN, uniq
 
 WRAP = 407  # MOTD_TEXT_MAX with refircd's limits (see test_motd_long_lines.py)
 
@@ -92,3 +95,35 @@ def test_only_the_first_256_kib(spawn_server, connect, tmp_path):
     got, srv = motd_of(spawn_server, connect, tmp_path, data)
     assert got == [line] * n + ["y" * rest], (len(got), got[-1][:80])
     assert "only its first 256 KiB are used" in srv.output(), srv.output()
+
+
+def test_wrapped_line_keeps_its_last_byte(spawn_server, connect, tmp_path):
+    # one byte left after the cut (after the space, or with no space at
+    # all) is a line of its own, not dropped with the loop's end
+    spaced = "a" * WRAP + " z"
+    solid = "b" * (WRAP + 1)
+    got, _ = motd_of(spawn_server, connect, tmp_path, f"{spaced}\n{solid}\nnext\n".encode())
+    assert got == ["a" * WRAP, "z", "b" * WRAP, "b", "next"], [g[:12] for g in got]
+
+
+def test_exactly_256_kib_is_used_whole_without_warning(spawn_server, connect, tmp_path):
+    line = "x" * 299
+    n = 256 * 1024 // 300
+    last = "y" * (256 * 1024 - n * 300 - 1)  # with its LF the file is 256 KiB exactly
+    data = (line + "\n").encode() * n + (last + "\n").encode()
+    assert len(data) == 256 * 1024
+    got, srv = motd_of(spawn_server, connect, tmp_path, data)
+    assert got == [line] * n + [last], (len(got), got[-1][:80])
+    assert "warning" not in srv.output(), srv.output()
+
+
+def test_motd_that_cannot_be_read_is_refused(tmp_path):
+    # a directory opens but every read fails: refircd must refuse to start,
+    # as it does for a file it cannot open (test_lifecycle.py), rather
+    # than serve an empty MOTD
+    binary = os.environ.get("REFIRCD_SPAWN_BINARY") or str(BIN / "refircd-asan")
+    proc = subprocess.run([binary, "-p", "0", "--motd", str(tmp_path)], capture_output=True,
+                          timeout=30, stdin=subprocess.DEVNULL)
+    out = (proc.stdout + proc.stderr).decode(errors="replace")
+    assert proc.returncode != 0, out
+    assert "cannot read MOTD file" in out, out
