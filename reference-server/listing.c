@@ -20,8 +20,8 @@ static size_t batch_bytes(const struct server *s)
 
 bool listing_ready(const struct server *s, const struct client *c)
 {
-	return c->listing && c->state != CLIENT_DEAD &&
-	       sendq_cost(&c->sendq) < batch_bytes(s) / 2;
+	size_t half = batch_bytes(s) / 2;
+	return c->listing && c->state != CLIENT_DEAD && sendq_cost(&c->sendq) < half;
 }
 
 void listing_free(struct client *c)
