@@ -69,6 +69,26 @@ def test_list_bigger_than_sendq_arrives_whole(srv):
     asker.sync()  # still connected and served
 
 
+def test_empty_lines_queued_behind_a_listing_are_skipped(srv):
+    # LIST starts a listing, so the rest of the same write waits in the
+    # receive queue and is framed from there later: a bare LF, then CR LF,
+    # at the very start of that queue are empty lines (RFC 2812 2.3.1:
+    # "silently ignored"), and the PING after them runs.  Under ASan this
+    # is also where a framer that looks one byte before the line (to strip
+    # a CR from an empty one) reads outside the queue's buffer.
+    names, _ = make_channels(srv, 30, "e")  # ~13 KB of 322s: batches of 2 KiB
+    asker = client(srv, "ask")
+    asker.send_raw(b"LIST\r\n\n\r\nPING :after-empty\r\n")
+    got = asker.collect("PONG", timeout=60)
+    cmds = [m.command for m in got]
+    assert cmds[-2] == "323" and cmds[-1] == "PONG", cmds[-4:]
+    assert got[-1].params[-1] == "after-empty", got[-1].raw
+    assert sorted(list_names(got)) == sorted(names)
+    assert not [m for m in got if m.command.isdigit() and m.command.startswith("4")], \
+        [m.raw for m in got if m.command.startswith("4")]
+    asker.sync()
+
+
 def test_who_bigger_than_sendq_arrives_whole(srv):
     chan = uniq_chan()
     users = []

@@ -90,6 +90,10 @@ TESTED_BY = {
     # OPER on a server started without --oper (491): no case can know a
     # server has no operator credentials.
     "reference-server/h_login.c": ["tests/test_user_oper.py"],
+    # Lines framed from the receive queue, where they wait behind a
+    # listing: only a small --sendq makes them wait there; the ASan schema
+    # build shows a read before the queue's buffer.
+    "common/frame.c": ["tests/test_big_replies.py"],
 }
 
 
