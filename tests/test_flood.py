@@ -91,3 +91,45 @@ def test_flooder_dropped_members_kept(spawn_server):
     got = slow.sync(timeout=60)
     assert not [g.raw for g in got if g.command in ("ERROR", "QUIT") and g.nick != flooder.nick]
     third.sync()
+
+
+def test_burst_is_flood_burst_commands_then_one_per_interval(spawn_server):
+    """The first commands, in one write (one read, one clock reading), run
+    at once up to --flood-burst of them, NICK and USER included; a
+    millisecond later the timer is just under the window ahead (RFC 1459
+    8.10: "while the timer is less than ten seconds ahead"), so one more
+    runs; the next waits a whole interval (60 s here), so it is not
+    answered within a second.  A window of no commands (the burst lost)
+    or one the interval does not bound shows."""
+    burst, interval_ms = 10, 60000
+    srv = spawn_server(extra=["--flood-interval", str(interval_ms),
+                              "--flood-burst", str(burst)])
+    c = Client(srv)
+    nick = uniq("bu")
+    pings = [f"PING :p{i}\r\n" for i in range(burst + 2)]
+    c.send_raw(f"NICK {nick}\r\nUSER u 0 * :r\r\n{''.join(pings)}".encode())
+    c.expect("376")
+    for i in range(burst - 1):  # NICK and USER spent two of burst + 1
+        m = c.expect("PONG")
+        assert m.params[-1] == f"p{i}", m.raw
+    # Waiting on the clock is the behaviour under test: the next PING is
+    # due 60 s on, so a second without its PONG can only fail a server
+    # that runs it early.
+    early = [m.raw for m in c.read_for(1.0) if m.command == "PONG"]
+    assert not early, f"more than {burst + 1} commands ran within a second: {early}"
+
+
+def test_flood_count_restarts_once_caught_up(spawn_server):
+    """A client that pastes, waits until all of it ran, and pastes again is
+    never dropped for flooding, however many pastes: what it sent while
+    behind counts only until it caught up.  Each paste is 48 KB of PONGs
+    (no reply), about 32 KB of which arrive while earlier lines wait, half
+    the Excess Flood bound (64 KB); three pastes add up to 96 KB."""
+    srv = spawn_server(extra=["--flood-interval", "2", "--flood-burst", "20"])
+    c = client(srv, "pa")
+    paste = b"".join(f"PONG :{i:03d} {'y' * 290}\r\n".encode() for i in range(160))
+    for n in range(3):
+        c.send_raw(paste)
+        got = c.sync(timeout=60)  # answered once every line before it ran
+        bad = [m.raw for m in got if m.command == "ERROR"]
+        assert not bad, f"dropped during paste {n}: {bad}"

@@ -82,6 +82,11 @@ def env_int(name, default):
 # server knows what to expect, and the pytest files that check it on
 # refircd: a mutant there that the case suite leaves alive is also given
 # these tests (against the schema build), and killed if they fail.
+# What makes each one configuration: motd.c, the --motd file's lines; pace.c,
+# --flood-interval and --flood-burst (the suite runs with pacing off, as
+# every target lifts its flood limits); core.c, --ping-interval and
+# --ping-timeout (120 s and 60 s by default: no case waits that long) and
+# the pacing it defers lines for (the Excess Flood count of a paced client).
 TESTED_BY = {
     "reference-server/motd.c": ["tests/test_motd_file.py", "tests/test_motd_long_lines.py"],
     # REHASH re-reads the --motd file (and DIE stops the server): what a
@@ -97,6 +102,8 @@ TESTED_BY = {
     # TRACE's 209 count and INFO's dates: content the RFC leaves to the server
     "reference-server/h_network.c": ["tests/test_server_info.py"],
     "reference-server/h_query.c": ["tests/test_server_info.py"],
+    "reference-server/pace.c": ["tests/test_flood.py"],
+    "reference-server/core.c": ["tests/test_robust_ping_timeout.py", "tests/test_flood.py"],
 }
 
 
