@@ -27,6 +27,7 @@
 #define CASE_NICK_MAX 64    /* {nick:X}, {user:X}: SESS_NICK_MAX */
 #define CASE_CHANNEL_MAX 31 /* {chan:KEY} */
 #define CASE_SERVER_MAX 127 /* {server} */
+#define CASE_HOST_MAX 63    /* {host:X}: a numeric address (SESS_HOST_MAX) */
 /* connect rcvbuf BYTES: the most a case may ask (Linux doubles it and
  * caps it at net.core.rmem_max). */
 #define CASE_RCVBUF_MAX (1024 * 1024)

@@ -26,6 +26,8 @@ _Static_assert(sizeof ((struct sclient *)0)->nick <= CASE_NICK_MAX + 1 &&
 	       "a nick longer than case.c's stand-in");
 _Static_assert(sizeof ((struct target_info *)0)->server <= CASE_SERVER_MAX + 1,
 	       "a server name longer than case.c's stand-in");
+_Static_assert(sizeof ((struct sclient *)0)->host <= CASE_HOST_MAX + 1,
+	       "an address longer than case.c's stand-in");
 
 struct runctx {
 	struct run_env *env;
@@ -111,6 +113,17 @@ static int lookup(void *arg, const char *kind, const char *key, char *out, size_
 			return -1;
 		}
 		snprintf(out, outsz, "%s", kind[0] == 'n' ? x->cl[k].nick : x->cl[k].user);
+	} else if (strcmp(kind, "host") == 0) {
+		int k = case_client_index(x->c, key);
+		if (k < 0) {
+			snprintf(out, outsz, "no client '%s'", key);
+			return -1;
+		}
+		if (!x->cl[k].host[0]) {
+			snprintf(out, outsz, "client '%s' has no address: not connected yet", key);
+			return -1;
+		}
+		snprintf(out, outsz, "%s", x->cl[k].host);
 	} else if (strcmp(kind, "chan") == 0) {
 		unsigned i;
 		for (i = 0; i < x->nchans && strcmp(x->chan_keys[i], key) != 0; i++)

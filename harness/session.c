@@ -3,12 +3,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <netdb.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include "case.h"
 #include "wirecheck.h"
@@ -255,6 +257,12 @@ int sess_connect(struct session *s, unsigned k)
 		     ? " (the run's --deadline came first)" : "");
 		return -1;
 	}
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	if (getsockname(c->fd, (struct sockaddr *)&ss, &sl) != 0 ||
+	    getnameinfo((struct sockaddr *)&ss, sl, s->cl[k].host, sizeof s->cl[k].host, NULL, 0,
+			NI_NUMERICHOST) != 0)
+		s->cl[k].host[0] = '\0'; /* {host:X} then says it has none */
 	sess_event(s, k, "connected");
 	return 0;
 }

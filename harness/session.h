@@ -18,12 +18,18 @@
 /* Longest nick a server may give a client in its 001: above every NICKLEN
  * in use (9 in RFC 2812, 30 in inspircd and UnrealIRCd, 32 in Ergo). */
 #define SESS_NICK_MAX 64
+/* A numeric IPv4 or IPv6 address, as getnameinfo(NI_NUMERICHOST) writes
+ * it (an IPv6 one with a %scope is the longest). */
+#define SESS_HOST_MAX 63
 
 struct sclient {
 	char name[32];
 	char nick[SESS_NICK_MAX + 1];
 	char seen_nick[SESS_NICK_MAX + 1]; /* the nick the server's lines give it now */
 	char user[16];
+	/* The address the connection comes from, as the server sees it: the
+	 * socket's own, numeric; set when it connects. */
+	char host[SESS_HOST_MAX + 1];
 	struct hconn conn;
 	bool registered;
 };

@@ -93,6 +93,18 @@ int standin_lookup(void *arg, const char *kind, const char *key, char *out, size
 		}
 		snprintf(head, sizeof head, "n%s", key);
 		stand_in(out, outsz, head, CASE_NICK_MAX);
+	} else if (strcmp(kind, "host") == 0) {
+		int k = client_index(c, key);
+		if (k < 0) {
+			snprintf(out, outsz, "no client named '%s' in clients:", key);
+			return -1;
+		}
+		if (!p->connected[k]) {
+			snprintf(out, outsz, "client '%s' has no connect or register step before "
+				 "this line, so it has no address yet", key);
+			return -1;
+		}
+		stand_in(out, outsz, "127.0.0.1", CASE_HOST_MAX);
 	} else if (strcmp(kind, "chan") == 0) {
 		if (chan_key(p, key, out, outsz) != 0)
 			return -1;

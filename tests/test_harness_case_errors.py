@@ -106,6 +106,11 @@ MISTAKES = {
     "user-before-connect": (replace_line(8, "a: send USER {user:b} 0 * :b"), 8,
                             "{user:b}: client 'b' has no connect or register step before "
                             "this line, so it has no user yet"),
+    "host-before-connect": (replace_line(8, "a: send PRIVMSG x :{host:b}"), 8,
+                            "{host:b}: client 'b' has no connect or register step before "
+                            "this line, so it has no address yet"),
+    "host-of-no-client": (replace_line(9, "a: send PRIVMSG x :{host:x}"), 9,
+                          "{host:x}: no client named 'x' in clients:"),
     # 8 + 15 (the longest nick) + 2 + 65,520 bytes: past the 65,533 a line
     # to send may have before its CR LF.  (With a 3-byte stand-in nick it
     # used to pass --check, and a 9-byte real one overflowed in the run.)
