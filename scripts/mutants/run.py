@@ -86,7 +86,9 @@ def env_int(name, default):
 # --flood-interval and --flood-burst (the suite runs with pacing off, as
 # every target lifts its flood limits); core.c, --ping-interval and
 # --ping-timeout (120 s and 60 s by default: no case waits that long) and
-# the pacing it defers lines for (the Excess Flood count of a paced client).
+# the pacing it defers lines for (the Excess Flood count of a paced client);
+# netloop.c, the process's descriptor limit (RLIMIT_NOFILE), at which new
+# connections are shed.
 TESTED_BY = {
     "reference-server/motd.c": ["tests/test_motd_file.py", "tests/test_motd_long_lines.py"],
     # REHASH re-reads the --motd file (and DIE stops the server): what a
@@ -104,6 +106,7 @@ TESTED_BY = {
     "reference-server/h_query.c": ["tests/test_server_info.py"],
     "reference-server/pace.c": ["tests/test_flood.py"],
     "reference-server/core.c": ["tests/test_robust_ping_timeout.py", "tests/test_flood.py"],
+    "reference-server/netloop.c": ["tests/test_robust_fd_limit.py"],
 }
 
 
