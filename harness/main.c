@@ -16,6 +16,7 @@
 #include "coverage.h"
 #include "discover.h"
 #include "exitreport.h"
+#include "fuzz_oracle.h"
 #include "fuzz_main.h"
 #include "leakpin.h"
 #include "matrix.h"
@@ -48,6 +49,8 @@ struct run {
 	bool *done;           /* per case: finished */
 	bool *overlapped;     /* per case: a server death overlapped it */
 	bool *started;        /* per case: its steps ran (not refused, not "not run") */
+	bool report_seen;     /* a living server printed a sanitizer report (under mu) */
+	bool report_pinned;   /* ...and a case re-run alone printed it again */
 	struct supervisor sup;  /* server deaths and restarts (--spawn) */
 	struct valgrind *vg;    /* --valgrind: its command line and XML */
 	struct leakpin *lp;     /* --valgrind: leaks pinned on cases */
@@ -110,6 +113,67 @@ static void keep_server_tail(struct run *rn, struct case_result *cr)
 	cr->server_tail = tail[0] ? strdup(tail) : NULL;
 }
 
+/* A run-level sanitizer report (no single case's), appended to any
+ * already there; exit_sig names the first. */
+static void add_server_report(struct run *rn, const char *sig, const char *text)
+{
+	pthread_mutex_lock(&rn->mu);
+	char *old = rn->res.exit_report;
+	size_t n = (old ? strlen(old) + 2 : 0) + strlen(text) + 1;
+	char *joined = malloc(n);
+	if (joined) {
+		snprintf(joined, n, "%s%s%s", old ? old : "", old ? "\n\n" : "", text);
+		free(old);
+		rn->res.exit_report = joined;
+		if (!rn->res.exit_sig[0])
+			snprintf(rn->res.exit_sig, sizeof rn->res.exit_sig, "%s", sig);
+	}
+	pthread_mutex_unlock(&rn->mu);
+}
+
+/* A sanitizer report the server printed while case i ran, and lived on
+ * (UBSan, or ASan with halt_on_error=0): the server's output lines since
+ * `from`.  Cases that ran at once all see it: each is re-run alone, and the
+ * one that prints it again gets the crash.  If none does, the run fails
+ * with it (it needs their interplay).  Returns whether it was handled. */
+static bool living_report(struct run *rn, size_t i, unsigned long from, bool rerun)
+{
+	if (!rn->sp || rn->vg)
+		return false;
+	unsigned long fresh = spawn_output_lines(rn->sp) - from;
+	if (fresh == 0)
+		return false;
+	char tail[SPAWN_TAIL_MAX], sig[96];
+	spawn_tail(rn->sp, fresh < SPAWN_TAIL_LINES ? (unsigned)fresh : SPAWN_TAIL_LINES, tail,
+		   sizeof tail);
+	bool found = fz_sanitizer_report(tail, sig, sizeof sig);
+	struct case_result *cr = &rn->res.cases[i];
+	if (!rerun) {
+		if (found) {
+			rn->overlapped[i] = true; /* decided by a serial rerun */
+			pthread_mutex_lock(&rn->mu);
+			rn->report_seen = true;
+			pthread_mutex_unlock(&rn->mu);
+		}
+		return found;
+	}
+	if (!found)
+		return false;
+	size_t n = strlen(tail) + 200;
+	char *msg = malloc(n);
+	if (!msg)
+		return true;
+	snprintf(msg, n, "the server printed a sanitizer report (%s) during this case, alone on "
+		 "the server, and lived on:\n%s", sig, tail);
+	free(cr->message);
+	cr->message = msg;
+	cr->verdict = V_CRASH;
+	free(cr->server_tail);
+	cr->server_tail = strdup(tail);
+	rn->report_pinned = true; /* reruns are serial */
+	return true;
+}
+
 static void run_one(struct run *rn, size_t i, bool rerun)
 {
 	struct case_result *cr = &rn->res.cases[i];
@@ -123,6 +187,7 @@ static void run_one(struct run *rn, size_t i, bool rerun)
 		return;
 	}
 	rn->started[i] = true;
+	unsigned long out0 = rn->sp ? spawn_output_lines(rn->sp) : 0;
 	runner_run_case(&rn->env, rn->sel[i], cr);
 	keep_server_tail(rn, cr);
 	bool died = sup_case_end(&rn->sup, &t, cr->verdict, why, sizeof why);
@@ -131,6 +196,7 @@ static void run_one(struct run *rn, size_t i, bool rerun)
 	if (!died) {
 		if (leak_shared && !rerun)
 			rn->overlapped[i] = true;
+		living_report(rn, i, out0, rerun);
 		return;
 	}
 	if (!rerun && !sup_failed(&rn->sup)) {
@@ -274,6 +340,10 @@ static void run_all(struct run *rn)
 		run_one(rn, i, true);
 		report_term_case(stdout, &rn->res.cases[i], rn->o->color, rn->o->verbose);
 	}
+	if (rn->report_seen && !rn->report_pinned)
+		add_server_report(rn, "sanitizer", "during cases that ran at once the server printed a "
+				  "sanitizer report and lived on; none of them printed it again when "
+				  "re-run alone (it needs their interplay, or it is rare)");
 	leakpin_finish(rn->lp, rn->res.cases);
 	if (leakpin_error(rn->lp))
 		fprintf(stderr, "ircspec: warning: leaks could not be pinned on cases: %s\n",
@@ -383,8 +453,7 @@ static void check_exit_report(struct run *rn)
 			report_term_case(stdout, cr, rn->o->color, rn->o->verbose);
 		}
 	} else if (r->found) {
-		snprintf(rn->res.exit_sig, sizeof rn->res.exit_sig, "%s", r->sig);
-		rn->res.exit_report = strdup(r->text);
+		add_server_report(rn, r->sig, r->text);
 	}
 	free(r);
 }

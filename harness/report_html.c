@@ -140,8 +140,9 @@ static void exit_report_section(FILE *f, const struct run_result *r)
 		return;
 	fputs("<h2>The server's sanitizer report at exit (", f);
 	html_str(f, r->exit_sig);
-	fputs(")</h2>\n<p>Printed when it was stopped after several cases: run each alone "
-	      "to find the one that causes it.</p>\n<pre>", f);
+	fputs(")</h2>\n<p>No single case was given it (printed at exit after several cases, "
+	      "or during cases none of which repeated it alone): run the cases alone to find "
+	      "the one that causes it.</p>\n<pre>", f);
 	html_str(f, r->exit_report);
 	fputs("</pre>\n", f);
 }

@@ -189,8 +189,8 @@ static void put_exit_report(FILE *out, const struct run_result *r, bool color)
 		return;
 	fprintf(out, "\n%sServer at exit:%s ", color ? C_BOLD : "", color ? C_RESET : "");
 	put_mark(out, V_FAIL, color);
-	fprintf(out, " a sanitizer report (%s) after several cases: run each alone to find "
-		"the one that causes it\n", r->exit_sig);
+	fprintf(out, " a sanitizer report (%s) no single case was given: run the cases "
+		"alone to find the one that causes it\n", r->exit_sig);
 	term_put_indented(out, r->exit_report, "      ");
 }
 

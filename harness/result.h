@@ -89,9 +89,10 @@ struct run_result {
 	struct vg_finding *vg;   /* --valgrind findings */
 	size_t nvg;
 	bool vg_failed;          /* Valgrind could not be read, or reported */
-	char *exit_report;       /* what the server printed when stopped, holding a
-				    sanitizer report (LeakSanitizer) no single case
-				    was given; or NULL */
+	char *exit_report;       /* a sanitizer report no single case was given: what
+				    the server printed when stopped (LeakSanitizer)
+				    after several cases, or one it printed while
+				    cases ran that none repeated alone; or NULL */
 	char exit_sig[96];       /* its kind: "leak" */
 };
 

@@ -114,6 +114,31 @@ def test_sanitizer_report_of_a_living_server(tmp_path):
     san = [f for f in s["findings"] if f["kind"] == "sanitizer"]
     assert san and san[0]["signature"].startswith("runtime-error"), s
     assert "runtime error" in (out / "sanitizer-1.log").read_text()
+    # Replayed, the report the living server prints during the case is its
+    # crash; without the fault the same case passes.
+    r = replay(fake(report_on="psst"), out / "sanitizer-1.case")
+    assert r.returncode == 1 and "[CRASH]" in r.stdout, r.stdout
+    assert "runtime error: signed integer overflow" in r.stdout, r.stdout
+    r = replay(fake(), out / "sanitizer-1.case")
+    assert r.returncode == 0, r.stdout
+
+
+def test_living_report_among_parallel_cases_is_pinned_on_its_case(tmp_path):
+    # -j 8 with the fixture cases: every case that ran while the report came
+    # saw it; re-run alone, only the one whose line triggers it prints it
+    # again, and only it crashes.
+    case = tmp_path / "ub.case"
+    case.write_text("id: ub-living\ntitle: t\nspec: modern\nlevel: MUST\ntags: t\n"
+                    "clients: a\n\na: register\na: send PRIVMSG {nick:a} :psst\na: sync\n")
+    r = subprocess.run([str(BIN / "ircspec"), "--no-color", "-j", "8", "--json",
+                        str(tmp_path / "r.json"), "--spawn", fake(report_on="psst"), str(case),
+                        str(REPO / "tests" / "cases_fixture")],
+                       capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert r.returncode == 1, r.stdout + r.stderr
+    rep = json.loads((tmp_path / "r.json").read_text())
+    bad = {c["id"]: c["status"] for c in rep["cases"] if c["status"] != "pass"}
+    assert bad == {"ub-living": "crash"}, bad
+    assert rep["server_exit_report"] is None, rep["server_exit_report"]
 
 
 def test_refircd_gives_no_false_findings(tmp_path):
