@@ -61,7 +61,9 @@ static void check_output(struct fz_target *t, struct fz_verdict *v)
 	free(tail);
 }
 
-static void judge(struct fz_target *t, const struct case_result *cr, bool died,
+/* served: a new client registered and got its PONG after the session
+ * (the runner's probe, or serves()'s). */
+static void judge(struct fz_target *t, const struct case_result *cr, bool died, bool served,
 		  const char *why, struct fz_verdict *v)
 {
 	char pwhy[512];
@@ -97,16 +99,32 @@ static void judge(struct fz_target *t, const struct case_result *cr, bool died,
 		return;
 	if (v->fault != FZ_NONE || run_over(t))
 		return;
-	/* The runner's own liveness probe failed (V_CRASH), or a step did: a
-	 * new client must still register and get its PONG. */
-	if (cr->verdict != V_PASS && cr->verdict != V_SKIP &&
-	    !probe_liveness(t->env, pwhy, sizeof pwhy) && !run_over(t)) {
+	/* The runner's own liveness probe failed (V_CRASH), or a step did and
+	 * so did serves()'s probe, yet the server lives: once more, a new
+	 * client must register and get its PONG. */
+	if (!served && !probe_liveness(t->env, pwhy, sizeof pwhy) && !run_over(t)) {
 		v->fault = FZ_HANG;
 		snprintf(v->sig, sizeof v->sig, "no-service");
 		snprintf(v->detail, sizeof v->detail,
 			 "the server no longer serves a new client (it is alive): %s", pwhy);
 		restart_hung(t);
 	}
+}
+
+/* Whether the server still serves a new client after a session that ended
+ * with verdict v.  A passed session had the runner's probe if it sent or
+ * closed anything (runner.c's needs_liveness()); a step that failed (a
+ * sync got no PONG, the server closed a client: a quarter of the
+ * sessions) gets one probe here, which the supervisor and judge() then
+ * both take as said (each probed for itself before: two probes). */
+static bool serves(struct fz_target *t, enum verdict v)
+{
+	char why[512];
+	if (v == V_PASS || v == V_SKIP)
+		return true;
+	if (v == V_CRASH || run_over(t))
+		return false; /* the runner's probe failed: the supervisor looks */
+	return probe_liveness(t->env, why, sizeof why);
 }
 
 static int exec_text(struct fz_target *t, const char *text, size_t len, const unsigned *pongs,
@@ -135,9 +153,12 @@ static int exec_text(struct fz_target *t, const char *text, size_t len, const un
 	struct case_result cr;
 	runner_run_case(t->env, c, &cr);
 	char why[3000] = "";
-	bool died = sup_case_end(t->sup, &tk, cr.verdict, why, sizeof why);
+	bool served = serves(t, cr.verdict);
+	/* Served, the supervisor only looks for a death; otherwise it waits
+	 * to tell a death from a hang (its own probe first). */
+	bool died = sup_case_end(t->sup, &tk, served ? V_PASS : cr.verdict, why, sizeof why);
 	r->case_verdict = cr.verdict;
-	judge(t, &cr, died, why, &r->v);
+	judge(t, &cr, died, served, why, &r->v);
 	if (r->state)
 		fz_state_trace(&cr.tr, pongs, r->state);
 	free(cr.message);

@@ -369,3 +369,21 @@ def test_fuzz_usage_errors_name_the_option(args, message):
     p = subprocess.run([str(IRCSPEC), "fuzz", *args], capture_output=True, text=True, env=ENV)
     assert p.returncode == 2, p.stderr
     assert p.stderr == "ircspec fuzz: " + message + "\n(see ircspec fuzz --help)\n", p.stderr
+
+
+def test_a_failed_step_costs_one_liveness_probe(tmp_path):
+    # QUIT closes the client, so the session's last sync fails: the server
+    # must then still serve a new client.  One probe says so; the
+    # supervisor and the oracle each probed for themselves before (the
+    # probe is a third of a session's round trips).  Probes register as
+    # "ircspec client probe": the pre-flight one and this one.
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "quit.case").write_text(
+        "id: quit-seed\ntitle: a client quits\nspec: rfc2812:3.1.7\nlevel: MUST\n"
+        "tags: fuzz\nclients: a\n\na: register\na: send QUIT :bye\n")
+    trace = tmp_path / "trace"
+    p, out, s = fuzz(tmp_path, fake(trace=trace), "--runs", "1", seeds=seeds)
+    assert p.returncode == 0 and s["findings"] == [] and s["inputs"] == 1, p.stderr
+    users = [ln for ln in trace.read_text().splitlines() if " USER " in ln]
+    assert [ln.endswith(":ircspec client probe") for ln in users] == [True, False, True], users
