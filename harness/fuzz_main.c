@@ -386,6 +386,13 @@ static int start_target(struct fuzzer *f, char *err, size_t errsz)
 	sup_init(&f->sup, f->sp, &f->env, o->t.valgrind);
 	if (probe_preflight(&f->env, err, errsz) != 0)
 		return -1;
+	/* The probe after each session takes one round trip, not two, where
+	 * the server answers a PING sent with NICK/USER after the burst; one
+	 * that does not (or balks at it) keeps the plain probe. */
+	char why[512];
+	f->env.probe_ping_early = true;
+	if (!probe_liveness(&f->env, why, sizeof why))
+		f->env.probe_ping_early = false;
 	if (f->shm && fz_shm_count(f->shm) == 0)
 		fprintf(stderr, "ircspec fuzz: warning: --afl: the server wrote no coverage "
 			"(is it built with afl-clang-fast?)\n");

@@ -17,9 +17,9 @@ static int probe(struct run_env *env, struct target_info *learn, char *err, size
 		rc = sess_connect(&s, 0) != 0 ? -2 : 0;
 	else
 		snprintf(s.why, sizeof s.why, "out of memory");
-	if (rc == 0)
-		rc = sess_register(&s, &k, 1, sess_deadline(&s, env->timeout_ms * 2));
-	if (rc == 0)
+	if (rc == 0 && env->probe_ping_early && !learn)
+		rc = sess_register_synced(&s, 0, sess_deadline(&s, env->timeout_ms * 3));
+	else if (rc == 0 && (rc = sess_register(&s, &k, 1, sess_deadline(&s, env->timeout_ms * 2))) == 0)
 		rc = sess_sync(&s, 0, sess_deadline(&s, env->timeout_ms));
 	if (rc != 0)
 		snprintf(err, errsz, "%s", s.why);

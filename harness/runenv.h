@@ -8,6 +8,7 @@
 #define IRCSPEC_RUNENV_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* What the pre-flight registration learned; read-only during the run. */
@@ -30,6 +31,9 @@ struct run_env {
 	atomic_uint counter;    /* next unique name */
 	atomic_size_t transcripts_kept; /* bytes of finished cases' transcripts */
 	struct target_info ti;
+	bool probe_ping_early;  /* the liveness probe PINGs with its NICK/USER
+				   (sess_register_synced); set by ircspec fuzz
+				   once the server was seen to take it */
 };
 
 #endif

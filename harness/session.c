@@ -658,3 +658,23 @@ int sess_register(struct session *s, const unsigned *ks, unsigned nk, long deadl
 			return -1;
 	return 0;
 }
+
+int sess_register_synced(struct session *s, unsigned k, long deadline)
+{
+	char token[48];
+	if (start_register(s, k, deadline) != 0 || sync_send(s, k, token, deadline) != 0 ||
+	    finish_register(s, k, deadline) != 0)
+		return -1;
+	/* What is queued now came after the burst's end (which took the
+	 * lines before it): its PONG there answers the registered client. */
+	struct hconn *c = &s->cl[k].conn;
+	sess_drain(s, k);
+	for (struct rline *l = c->head; l; l = l->next) {
+		struct irc_msg *m = s->msg_wait; /* no wait is under way */
+		if (irc_parse(m, l->data, l->len) == IRC_PARSE_OK && match_pong(token, l, m)) {
+			hconn_remove(c, l);
+			return 0;
+		}
+	}
+	return sess_sync(s, k, deadline);
+}

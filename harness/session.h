@@ -81,6 +81,12 @@ int sess_wait_close(struct session *s, unsigned k, long deadline);
 /* PASS?/NICK/USER for all ks at once, then waits for each to finish (001 ..
  * 376/422); the burst is consumed. */
 int sess_register(struct session *s, const unsigned *ks, unsigned nk, long deadline);
+/* sess_register for one client, then a sync, in one round trip where the
+ * server allows: the PING goes right behind NICK/USER, and a server that
+ * handles a client's lines in order answers it after the burst.  A PONG
+ * that came before the end of the burst (or none yet) proves nothing of
+ * the registered client: then one more sync, as sess_sync. */
+int sess_register_synced(struct session *s, unsigned k, long deadline);
 /* Reads whatever k's socket holds now, without waiting. */
 void sess_drain(struct session *s, unsigned k);
 

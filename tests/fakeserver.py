@@ -12,13 +12,14 @@ oracles, `--hang-on TEXT` stops serving anyone (alive, until SIGTERM),
 prints a UBSan-style report on stderr and lives on, and `--leak-on TEXT`
 prints a LeakSanitizer-style report when SIGTERM stops it (exit 23).
 `--read-delay S` naps S seconds before each recv(), as a loaded server is
-late to read: whatever a client sent meanwhile is then in one read.
+late to read: whatever a client sent meanwhile is then in one read;
+`--reads FILE` appends each recv()'s bytes, in hex, as a line of their own.
 
     python3 tests/fakeserver.py [--port P] [--bug NAME] [--delay S]
                                 [--crash-on TEXT] [--announce FILE]
                                 [--start-delay S] [--record FILE]
                                 [--isupport "TOKEN=V ..."] [--trace FILE]
-                                [--read-delay S]
+                                [--read-delay S] [--reads FILE]
 
 One process, one selectors loop, one thread: the "block-partial" bug can
 then really stop everyone.  It prints `fakeserver: listening on HOST:PORT`
@@ -135,9 +136,9 @@ class Client:
 class Server:
     def __init__(self, bug="none", delay=2.0, crash_on=None, record=None,
                  isupport=DEFAULT_ISUPPORT, trace=None, hang_on=None, longline_on=None,
-                 report_on=None, leak_on=None, read_delay=0.0):
+                 report_on=None, leak_on=None, read_delay=0.0, reads=None):
         self.hang_on, self.longline_on, self.report_on = hang_on, longline_on, report_on
-        self.read_delay = read_delay
+        self.read_delay, self.reads = read_delay, reads
         self.leak_on, self.leaked = leak_on, False
         self.bug = bug
         self.trace = trace
@@ -235,6 +236,9 @@ class Server:
         if self.record:
             with open(self.record, "ab") as f:
                 f.write(data)
+        if self.reads:
+            with open(self.reads, "a") as f:
+                f.write(data.hex() + "\n")
         if self.bug in ("silent", "garbage"):
             return
         if self.bug == "nosplit":
@@ -563,10 +567,12 @@ def main(argv=None):
     ap.add_argument("--trace", metavar="FILE", help='append "N LINE" for each line handled')
     ap.add_argument("--read-delay", type=float, default=0.0, metavar="S",
                     help="seconds to nap before each recv(), as a loaded server")
+    ap.add_argument("--reads", metavar="FILE", help="append each recv()'s bytes as a hex line")
     args = ap.parse_args(argv)
     srv = Server(args.bug, args.delay, args.crash_on, args.record, args.isupport, args.trace,
                  hang_on=args.hang_on, longline_on=args.longline_on,
-                 report_on=args.report_on, leak_on=args.leak_on, read_delay=args.read_delay)
+                 report_on=args.report_on, leak_on=args.leak_on, read_delay=args.read_delay,
+                 reads=args.reads)
 
     def stop(*_):
         if srv.leaked:
@@ -598,7 +604,7 @@ class FakeServer:
     @staticmethod
     def argv_for(bug="none", port="{port}", **opts):
         """opts: delay, crash_on, hang_on, longline_on, report_on, leak_on, announce,
-        start_delay, record, isupport, trace, read_delay (the options)."""
+        start_delay, record, isupport, trace, read_delay, reads (the options)."""
         argv = [sys.executable, os.path.abspath(__file__), "--port", str(port), "--bug", bug]
         for name, value in opts.items():
             if value is not None:

@@ -376,7 +376,8 @@ def test_a_failed_step_costs_one_liveness_probe(tmp_path):
     # must then still serve a new client.  One probe says so; the
     # supervisor and the oracle each probed for themselves before (the
     # probe is a third of a session's round trips).  Probes register as
-    # "ircspec client probe": the pre-flight one and this one.
+    # "ircspec client probe": before the session, the pre-flight ones;
+    # after it, this one.
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "quit.case").write_text(
@@ -386,4 +387,48 @@ def test_a_failed_step_costs_one_liveness_probe(tmp_path):
     p, out, s = fuzz(tmp_path, fake(trace=trace), "--runs", "1", seeds=seeds)
     assert p.returncode == 0 and s["findings"] == [] and s["inputs"] == 1, p.stderr
     users = [ln for ln in trace.read_text().splitlines() if " USER " in ln]
-    assert [ln.endswith(":ircspec client probe") for ln in users] == [True, False, True], users
+    probe = [ln.endswith(":ircspec client probe") for ln in users]
+    assert probe.count(False) == 1 and probe[probe.index(False) + 1:] == [True], users
+
+
+def probe_connections(trace):
+    """Per connection of a probe (USER ... :ircspec client probe), its lines."""
+    conns = {}
+    for ln in trace.read_text().splitlines():
+        n, _, line = ln.partition(" ")
+        conns.setdefault(n, []).append(line)
+    return [lines for lines in conns.values()
+            if any(ln.endswith(":ircspec client probe") for ln in lines)]
+
+
+def test_liveness_probe_pings_with_its_registration(tmp_path):
+    # A server that reads slowly (30 ms before each recv()) finds the
+    # probe's NICK, USER and PING in one read: the PING did not wait for
+    # the burst (one round trip, not two).  The pre-flight probe, which
+    # learns the server, still registers first.
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "hello.case").write_text(
+        "id: hello-seed\ntitle: hello\nspec: rfc2812:3.3.1\nlevel: MUST\ntags: fuzz\n"
+        "clients: a\n\na: register\na: raw PRIVMSG {nick:a} :hello\\r\\n\n")
+    reads = tmp_path / "reads"
+    p, out, s = fuzz(tmp_path, fake(read_delay=0.03, reads=reads), "--runs", "1", seeds=seeds)
+    assert p.returncode == 0 and s["findings"] == [] and s["inputs"] == 1, p.stderr
+    got = [bytes.fromhex(h) for h in reads.read_text().split()]
+    probes = [r for r in got if b":ircspec client probe" in r]
+    assert len(probes) >= 3, got  # pre-flight, the early-PING check, after the session
+    assert b"PING " not in probes[0], got
+    assert all(b"PING :ircspec-sync-" in r for r in probes[1:]), got
+
+
+def test_liveness_probe_answered_before_registration_pings_again(tmp_path):
+    # This server refuses the first NICK (433), so the probe's early PING is
+    # answered before its 001: that PONG proves nothing of a registered
+    # client, and the probe PINGs again after the burst; no false hang.
+    trace = tmp_path / "trace"
+    p, out, s = fuzz(tmp_path, FakeServer.command("433-holds-001", trace=trace), "--runs", "1",
+                     "--timeout", "1000")
+    assert p.returncode == 0 and s["findings"] == [], p.stderr
+    probes = probe_connections(trace)
+    assert len(probes) >= 3, probes
+    assert all(sum(ln.startswith("PING ") for ln in lines) == 2 for lines in probes[1:]), probes
