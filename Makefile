@@ -23,7 +23,7 @@ dir_objs = $(patsubst %.c,$(OBJ)/$(1)/%.o,$(2))
 PROGRAMS := bin/refircd bin/refircd-asan bin/refircd-poll bin/ircspec bin/ircspec-asan \
             bin/parsetest bin/seamtest bin/harness_unit bin/spawn_unit bin/vgxml_unit bin/pin_unit \
             bin/evtest-epoll bin/evtest-poll bin/clockstep.so bin/looptest
-PROGRAMS += bin/hashtest bin/loadgen
+PROGRAMS += bin/hashtest bin/loadgen bin/sessfloor
 all: $(PROGRAMS)
 
 # ---- object rules: one tree per flavour (plain, asan, poll) ----
@@ -92,6 +92,13 @@ bin/evtest-poll: $(call dir_objs,poll,tests/tools/evtest.c reference-server/ev_p
 # Channel fan-out load for `make bench` (scripts/bench.sh); optimised, as
 # it must outrun the servers it measures.
 bin/loadgen: $(call dir_objs,plain,tests/tools/loadgen.c)
+	@mkdir -p bin
+	@echo '  LD      $@'
+	@$(CC) $(CFLAGS) -o $@ $^
+
+# The wire traffic of a fuzz session and nothing else: the floor under
+# ircspec fuzz's sessions/s in `make bench` (scripts/bench.sh).
+bin/sessfloor: $(call dir_objs,plain,tests/tools/sessfloor.c)
 	@mkdir -p bin
 	@echo '  LD      $@'
 	@$(CC) $(CFLAGS) -o $@ $^
@@ -172,7 +179,7 @@ endif
 
 # Speed figures: the suite against refircd and ngircd, refircd at 10k clients,
 # the fuzz targets' exec/s and cost per input.
-bench: bin/refircd bin/ircspec bin/loadgen fuzz-build
+bench: bin/refircd bin/refircd-asan bin/ircspec bin/loadgen bin/sessfloor fuzz-build
 	@./scripts/bench.sh
 
 # The suite against refircd and each real server (targets/): reports/matrix.md

@@ -50,6 +50,69 @@ fuzz_figures() {
 	ASAN_OPTIONS=detect_leaks=0 ./bin/fuzz_session-cost -runs=20 fuzz/corpus/fuzz_session | sed 's/.*runs: //'
 }
 
+# ---- ircspec fuzz over the wire: sessions/s against the issue's goals ----
+FUZZ_SPEED_SECONDS=${FUZZ_SPEED_SECONDS:-20}
+FUZZ_SPEED_SERVER_ARGS="-p {port} --oper ircspec:operpass --flood-interval 0"
+
+# fuzz_speed_run BINARY JOBS: one ircspec fuzz run from cases/; prints
+# "RATE FINDINGS" from its summary, or "0 ?" when it left none.
+fuzz_speed_run() {
+	local out=build/fuzz-speed/$1-j$2
+	rm -rf "$out"
+	./bin/ircspec fuzz --spawn "./bin/$1 $FUZZ_SPEED_SERVER_ARGS" --oper ircspec:operpass \
+		--seed 1 --seconds "$FUZZ_SPEED_SECONDS" -j "$2" --out "$out" cases >/dev/null 2>&1
+	/usr/bin/python3 -c 'import json, sys
+try:
+    s = json.load(open(sys.argv[1]))
+    print("%.0f %d" % (s["inputs_per_second"], len(s["findings"])))
+except (OSError, ValueError, KeyError):
+    print("0 ?")' "$out/summary.json"
+}
+
+# fuzz_floor BINARY: bin/sessfloor's shapes against a fresh server, 5 s each.
+fuzz_floor() {
+	local port pid shape
+	port=$(free_port)
+	"./bin/$1" -p "$port" --flood-interval 0 2>/dev/null &
+	pid=$!
+	if wait_listening "$port"; then
+		for shape in connect probe1 session; do
+			printf '  %-13s %-8s ' "$1" "$shape"
+			./bin/sessfloor --port "$port" --seconds 5 "$shape" 2>&1 |
+				sed 's/.*per_s=\([0-9]*\).*/\1 per second/; s/^sessfloor: /failed: /'
+		done
+	else
+		echo "  $1 did not listen on port $port"
+	fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+fuzz_speed() {
+	local server goal j load rate found
+	echo "ircspec fuzz speed (issue 11: >= 500 sessions/s against refircd -O2, >= 100/s against"
+	echo "its ASan build, on this 2-core machine): ${FUZZ_SPEED_SECONDS} s runs from cases/ (the seeds"
+	echo "first, then mutations), --seed 1, --oper; -j 1 is one core's worth, -j 2 both cores."
+	echo "Load average (1 min) before each run: other jobs share the machine."
+	for server in refircd refircd-asan; do
+		goal=500
+		[ "$server" = refircd-asan ] && goal=100
+		for j in 1 2; do
+			load=$(cut -d' ' -f1 /proc/loadavg)
+			read -r rate found <<<"$(fuzz_speed_run "$server" "$j")"
+			printf '  %-13s -j %d  %5s sessions/s  goal %3d: %-7s findings %s  load %s\n' \
+				"$server" "$j" "$rate" "$goal" "$([ "$rate" -ge "$goal" ] && echo met || echo not met)" \
+				"$found" "$load"
+		done
+	done
+	echo "The floor (bin/sessfloor: the same wire traffic, nothing else; per second, one"
+	echo "process): connect = TCP connect and close; probe1 = connect, NICK/USER/PING in one"
+	echo "write, burst and PONG; session = two clients register, JOIN and sync in turn, two"
+	echo "final sync rounds, close, probe1.  Load average: $(cut -d' ' -f1 /proc/loadavg)."
+	fuzz_floor refircd
+	fuzz_floor refircd-asan
+}
+
 # ---- channel fan-out: bin/loadgen against refircd and ngircd, side by side ----
 FANOUT_CLIENTS=${FANOUT_CLIENTS:-500}
 FANOUT_SENDERS=${FANOUT_SENDERS:-10}
@@ -182,6 +245,11 @@ fanout_figures() {
 	rm -rf "$tmp"
 }
 
+if [ "${1:-}" = fuzz-speed ]; then # scripts/bench.sh fuzz-speed: this part alone
+	fuzz_speed
+	exit 0
+fi
+
 {
 	echo "ircspec bench, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $ncases, -j $jobs"
 	echo
@@ -200,6 +268,8 @@ fanout_figures() {
 	/usr/bin/python3 scripts/scale.py 10000
 	echo
 	fuzz_figures
+	echo
+	fuzz_speed
 	echo
 	# ircspec fuzz against the planted bugs (fuzz/planted/), and its speed.
 	echo "Planted bugs, ${FUZZ_PLANTED_SECONDS:-600} s per bug and fuzzer (reports/fuzz-planted.md):"
