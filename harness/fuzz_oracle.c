@@ -289,6 +289,15 @@ unsigned fz_map_novel(uint8_t *virgin, const uint8_t *trace, size_t n)
 {
 	unsigned fresh = 0;
 	for (size_t i = 0; i < n; i++) {
+		/* A session touches a few hundred of the 65,536 bytes: skip
+		 * the empty ones a word at a time (it was 4 % of a session's
+		 * CPU, byte by byte). */
+		uint64_t w;
+		while (i % sizeof w == 0 && i + sizeof w <= n &&
+		       (memcpy(&w, trace + i, sizeof w), w == 0))
+			i += sizeof w;
+		if (i >= n)
+			break;
 		if (!trace[i])
 			continue;
 		uint8_t b = bucket(trace[i]);
