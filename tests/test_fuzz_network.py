@@ -58,6 +58,17 @@ def steps(case_text):
     return [ln for ln in case_text.splitlines() if ln[:1] in "abcd" and ": " in ln]
 
 
+def one_seed(tmp_path, name, spec, title, steps):
+    """A seed directory holding one case, NAME.case: a MUST fuzz case of
+    client a with the given steps (one per line)."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / f"{name}.case").write_text(
+        f"id: {name}-seed\ntitle: {title}\nspec: {spec}\nlevel: MUST\ntags: fuzz\n"
+        f"clients: a\n\n{steps}\n")
+    return seeds
+
+
 def test_help_and_usage_errors():
     p = subprocess.run([str(IRCSPEC), "fuzz", "--help"], capture_output=True, text=True,
                        env=ENV)
@@ -327,11 +338,8 @@ def test_operator_die_then_clean_exit_is_no_finding(tmp_path):
     # DIE (RFC 2812 4.3) from an operator: the server exits 0 as asked.
     # That is no crash (it was the one false finding of a 10-minute run
     # against refircd with --oper); the server is started again.
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "die.case").write_text(
-        "id: die-seed\ntitle: an operator stops the server\nspec: rfc2812:4.3\n"
-        "level: MUST\ntags: fuzz\nclients: a\n\na: register\na: oper\na: send DIE\n")
+    seeds = one_seed(tmp_path, "die", "rfc2812:4.3", "an operator stops the server",
+                     "a: register\na: oper\na: send DIE")
     spawn = REFIRCD + " --oper ircspec:operpass"
     p, out, s = fuzz(tmp_path, spawn, "--oper", "ircspec:operpass", "--runs", "4", seeds=seeds)
     assert p.returncode == 0, p.stderr
@@ -378,11 +386,8 @@ def test_a_failed_step_costs_one_liveness_probe(tmp_path):
     # probe is a third of a session's round trips).  Probes register as
     # "ircspec client probe": before the session, the pre-flight ones;
     # after it, this one.
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "quit.case").write_text(
-        "id: quit-seed\ntitle: a client quits\nspec: rfc2812:3.1.7\nlevel: MUST\n"
-        "tags: fuzz\nclients: a\n\na: register\na: send QUIT :bye\n")
+    seeds = one_seed(tmp_path, "quit", "rfc2812:3.1.7", "a client quits",
+                     "a: register\na: send QUIT :bye")
     trace = tmp_path / "trace"
     p, out, s = fuzz(tmp_path, fake(trace=trace), "--runs", "1", seeds=seeds)
     assert p.returncode == 0 and s["findings"] == [] and s["inputs"] == 1, p.stderr
@@ -406,11 +411,8 @@ def test_liveness_probe_pings_with_its_registration(tmp_path):
     # probe's NICK, USER and PING in one read: the PING did not wait for
     # the burst (one round trip, not two).  The pre-flight probe, which
     # learns the server, still registers first.
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "hello.case").write_text(
-        "id: hello-seed\ntitle: hello\nspec: rfc2812:3.3.1\nlevel: MUST\ntags: fuzz\n"
-        "clients: a\n\na: register\na: raw PRIVMSG {nick:a} :hello\\r\\n\n")
+    seeds = one_seed(tmp_path, "hello", "rfc2812:3.3.1", "hello",
+                     "a: register\na: raw PRIVMSG {nick:a} :hello\\r\\n")
     reads = tmp_path / "reads"
     p, out, s = fuzz(tmp_path, fake(read_delay=0.03, reads=reads), "--runs", "1", seeds=seeds)
     assert p.returncode == 0 and s["findings"] == [] and s["inputs"] == 1, p.stderr
