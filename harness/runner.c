@@ -102,28 +102,20 @@ static int lookup(void *arg, const char *kind, const char *key, char *out, size_
 	struct runctx *x = arg;
 	if (strcmp(kind, "nicks") == 0 || strcmp(kind, "chans") == 0)
 		return list_base(x, kind, key, out, outsz);
-	if (strcmp(kind, "nick") == 0 || strcmp(kind, "user") == 0) {
+	bool host = strcmp(kind, "host") == 0;
+	if (host || strcmp(kind, "nick") == 0 || strcmp(kind, "user") == 0) {
 		int k = case_client_index(x->c, key);
 		if (k < 0) {
 			snprintf(out, outsz, "no client '%s'", key);
 			return -1;
 		}
-		if (!x->cl[k].nick[0]) {
-			snprintf(out, outsz, "client '%s' is not registered yet", key);
+		const struct sclient *cl = &x->cl[k];
+		if (!(host ? cl->host : cl->nick)[0]) {
+			snprintf(out, outsz, host ? "client '%s' has no address: not connected yet"
+						  : "client '%s' is not registered yet", key);
 			return -1;
 		}
-		snprintf(out, outsz, "%s", kind[0] == 'n' ? x->cl[k].nick : x->cl[k].user);
-	} else if (strcmp(kind, "host") == 0) {
-		int k = case_client_index(x->c, key);
-		if (k < 0) {
-			snprintf(out, outsz, "no client '%s'", key);
-			return -1;
-		}
-		if (!x->cl[k].host[0]) {
-			snprintf(out, outsz, "client '%s' has no address: not connected yet", key);
-			return -1;
-		}
-		snprintf(out, outsz, "%s", x->cl[k].host);
+		snprintf(out, outsz, "%s", host ? cl->host : kind[0] == 'n' ? cl->nick : cl->user);
 	} else if (strcmp(kind, "chan") == 0) {
 		unsigned i;
 		for (i = 0; i < x->nchans && strcmp(x->chan_keys[i], key) != 0; i++)

@@ -1,6 +1,7 @@
 /* standin.c - placeholder lookups with stand-in values (see standin.h). */
 #include "standin.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,7 +81,8 @@ int standin_lookup(void *arg, const char *kind, const char *key, char *out, size
 	struct casefile *c = p->c;
 	char head[64];
 	p->lookups++;
-	if (strcmp(kind, "nick") == 0 || strcmp(kind, "user") == 0) {
+	bool host = strcmp(kind, "host") == 0;
+	if (host || strcmp(kind, "nick") == 0 || strcmp(kind, "user") == 0) {
 		int k = client_index(c, key);
 		if (k < 0) {
 			snprintf(out, outsz, "no client named '%s' in clients:", key);
@@ -88,23 +90,15 @@ int standin_lookup(void *arg, const char *kind, const char *key, char *out, size
 		}
 		if (!p->connected[k]) {
 			snprintf(out, outsz, "client '%s' has no connect or register step before "
-				 "this line, so it has no %s yet", key, kind);
+				 "this line, so it has no %s yet", key, host ? "address" : kind);
 			return -1;
 		}
-		snprintf(head, sizeof head, "n%s", key);
-		stand_in(out, outsz, head, CASE_NICK_MAX);
-	} else if (strcmp(kind, "host") == 0) {
-		int k = client_index(c, key);
-		if (k < 0) {
-			snprintf(out, outsz, "no client named '%s' in clients:", key);
-			return -1;
+		if (host) {
+			stand_in(out, outsz, "127.0.0.1", CASE_HOST_MAX);
+		} else {
+			snprintf(head, sizeof head, "n%s", key);
+			stand_in(out, outsz, head, CASE_NICK_MAX);
 		}
-		if (!p->connected[k]) {
-			snprintf(out, outsz, "client '%s' has no connect or register step before "
-				 "this line, so it has no address yet", key);
-			return -1;
-		}
-		stand_in(out, outsz, "127.0.0.1", CASE_HOST_MAX);
 	} else if (strcmp(kind, "chan") == 0) {
 		if (chan_key(p, key, out, outsz) != 0)
 			return -1;
