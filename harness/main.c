@@ -131,6 +131,22 @@ static void add_server_report(struct run *rn, const char *sig, const char *text)
 	pthread_mutex_unlock(&rn->mu);
 }
 
+/* Case CR is the one that made the server report (a sanitizer report of
+ * kind SIG, the server's output TEXT): a crash, WHAT saying when. */
+static void pin_report(struct case_result *cr, const char *what, const char *sig,
+		       const char *text)
+{
+	size_t n = strlen(what) + strlen(sig) + strlen(text) + 8;
+	char *msg = malloc(n);
+	if (msg)
+		snprintf(msg, n, "%s (%s):\n%s", what, sig, text);
+	free(cr->message);
+	cr->message = msg ? msg : strdup(what);
+	cr->verdict = V_CRASH;
+	free(cr->server_tail);
+	cr->server_tail = strdup(text);
+}
+
 /* A sanitizer report the server printed while case i ran, and lived on
  * (UBSan, or ASan with halt_on_error=0): the server's output lines since
  * `from`.  Cases that ran at once all see it: each is re-run alone, and the
@@ -159,17 +175,8 @@ static bool living_report(struct run *rn, size_t i, unsigned long from, bool rer
 	}
 	if (!found)
 		return false;
-	size_t n = strlen(tail) + 200;
-	char *msg = malloc(n);
-	if (!msg)
-		return true;
-	snprintf(msg, n, "the server printed a sanitizer report (%s) during this case, alone on "
-		 "the server, and lived on:\n%s", sig, tail);
-	free(cr->message);
-	cr->message = msg;
-	cr->verdict = V_CRASH;
-	free(cr->server_tail);
-	cr->server_tail = strdup(tail);
+	pin_report(cr, "the server printed a sanitizer report during this case, alone on the "
+		   "server, and lived on", sig, tail);
 	rn->report_pinned = true; /* reruns are serial */
 	return true;
 }
@@ -440,18 +447,9 @@ static void check_exit_report(struct run *rn)
 	}
 	if (r->found && nstarted == 1) {
 		struct case_result *cr = &rn->res.cases[one];
-		size_t n = strlen(r->text) + 200;
-		char *msg = malloc(n);
-		if (msg) {
-			snprintf(msg, n, "the server's report at exit (%s), after this case, the only "
-				 "one run: %s", r->sig, r->text);
-			free(cr->message);
-			cr->message = msg;
-			cr->verdict = V_CRASH;
-			free(cr->server_tail);
-			cr->server_tail = strdup(r->text);
-			report_term_case(stdout, cr, rn->o->color, rn->o->verbose);
-		}
+		pin_report(cr, "the server's report at exit, after this case, the only one run",
+			   r->sig, r->text);
+		report_term_case(stdout, cr, rn->o->color, rn->o->verbose);
 	} else if (r->found) {
 		add_server_report(rn, r->sig, r->text);
 	}
