@@ -261,3 +261,13 @@ def test_tested_by_runs_the_tests_against_the_schema_build_with_the_mutant(tmp_p
     for src, tests in run.TESTED_BY.items():
         assert (ROOT / src).is_file(), src
         assert all((ROOT / t).is_file() for t in tests), tests
+
+
+def test_a_site_spanning_lines_has_a_one_line_key():
+    """equivalent.txt holds one KEY<TAB>reason a line: a mutated expression
+    written over two lines (or with a tab in it) must still give a key
+    without a newline or a tab, the same however it is indented."""
+    from types import SimpleNamespace as S
+    two = S(file="f.c", func="g", op="logical", orig="a &&\n\t       b", mutated="a ||\n\t       b")
+    one = S(file="f.c", func="g", op="logical", orig="a && b", mutated="a || b")
+    assert sites.key_base(two) == sites.key_base(one) == "f.c|g|logical|a && b|a || b"

@@ -410,11 +410,21 @@ def find_sites(paths, numerics_h=None, extra_flags=()):
     seen = {}
     for i, st in enumerate(sites, 1):
         st.id = i
-        base = f"{st.file}|{st.func}|{st.op}|{st.orig}|{st.mutated}"
+        base = key_base(st)
         k = seen.get(base, 0)
         seen[base] = k + 1
         st.key = f"{base}|{k}"
     return sites, srcs
+
+
+def key_base(st):
+    """A site's key without its count: file|function|op|orig|mutated, the
+    texts with their white space collapsed to one space, so that a site
+    spanning lines still has a one-line key (equivalent.txt holds one
+    KEY<TAB>reason a line) and re-indenting it keeps its key."""
+    def flat(t):
+        return " ".join(t.split())
+    return f"{st.file}|{st.func}|{st.op}|{flat(st.orig)}|{flat(st.mutated)}"
 
 
 def dedupe(sites):
