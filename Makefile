@@ -169,8 +169,8 @@ REPORTS  := --json reports/latest.json --junit reports/latest.xml
 run: bin/refircd bin/ircspec
 	@mkdir -p reports
 ifeq ($(TARGET),)
-	./bin/ircspec -j $(JOBS) --spawn './bin/refircd -p {port} --motd targets/motd.txt --oper ircspec:operpass --flood-interval 0' \
-		--oper ircspec:operpass $(REPORTS) cases
+	./bin/ircspec -j $(JOBS) --spawn './bin/refircd -p {port} -P runpass --motd targets/motd.txt --oper ircspec:operpass --flood-interval 0' \
+		--password runpass --oper ircspec:operpass $(REPORTS) cases
 else
 	./bin/ircspec -j $(JOBS) --host $(firstword $(subst :, ,$(TARGET))) \
 		--port $(lastword $(subst :, ,$(TARGET))) $(if $(PASSWORD),--password '$(PASSWORD)') \

@@ -262,6 +262,15 @@ int case_client_index(const struct casefile *c, const char *name)
 	return -1;
 }
 
+unsigned long case_pause_ms(const struct casefile *c)
+{
+	unsigned long ms = 0;
+	for (unsigned i = 0; i < c->nsteps; i++)
+		if (c->steps[i].kind == STEP_PAUSE)
+			ms += c->steps[i].num;
+	return ms;
+}
+
 /* Expands text into p->scratch as the runner will: room is what the runner
  * has for it (a line to send needs two bytes more for CR LF). */
 static int check_text(struct parser *p, const char *text, size_t room, bool quote,

@@ -122,4 +122,8 @@ const char *step_name(enum step_kind k);
 /* Looks up a client by name in c; -1 if none. */
 int case_client_index(const struct casefile *c, const char *name);
 
+/* The sum of c's pause steps: the least time the case takes, whatever the
+ * server does (the runner starts such cases first). */
+unsigned long case_pause_ms(const struct casefile *c);
+
 #endif

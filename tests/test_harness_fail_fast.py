@@ -66,3 +66,23 @@ def test_with_a_baseline_only_a_regression_stops_the_run(tmp_path, fake_server):
     assert reg.report["stopped_early"] is True
     ids = order(reg)
     assert all(reg.case(c)["message"] == NOT_RUN for c in ids[ids.index(NO_ECHO) + 1:]), reg
+
+
+def test_cases_with_long_pauses_start_first(tmp_path, fake_server):
+    """A case that pauses starts before the ones that do not, whatever its
+    place in the files: the run then takes about its longest case, not that
+    plus all the rest.  With -j 1 and --fail-fast the order shows: the
+    pausing case, last in file order, ran before the failing one stopped
+    the run."""
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    shutil.copy(FIXTURE / "privmsg-channel-no-echo.case", cases / "a-no-echo.case")
+    (cases / "z-pauses.case").write_text(
+        (FIXTURE / "ping-pong.case").read_text()
+        .replace("id: fx-ping-pong", "id: zz-pauses")
+        .replace("a: register\n", "a: register\na: pause 20\n"))
+    r = ircspec(tmp_path, "--port", fake_server("echo").port, "--timeout", "500", "-j", "1",
+                "--fail-fast", cases)
+    assert r.rc == 1, r
+    assert order(r) == [NO_ECHO, "zz-pauses"], r   # reported in file order
+    assert r.status() == {NO_ECHO: "fail", "zz-pauses": "pass"}, r
