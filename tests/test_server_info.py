@@ -4,13 +4,15 @@ RPL_TRACECLASS counts every connection of the class (hybrid counts its
 own way), and INFO says when refircd was compiled and started (RFC 2812
 3.4.10: INFO "is REQUIRED to return information describing the server:
 its version, when it was compiled, the patchlevel, when it was started";
-InspIRCd's INFO has neither date).  make mutants gives these tests to the
+InspIRCd's INFO has neither date), and STATS u's uptime.  make mutants gives these tests to the
 mutants of h_network.c and h_query.c that the cases leave alive."""
 
 import re
 import socket
 
-from irc import uniq
+import pytest
+
+from irc import BIN, uniq
 
 
 def test_trace_class_counts_every_connection(spawn_server, connect):
@@ -46,3 +48,37 @@ def test_info_says_compiled_and_started(spawn_server, connect):
     texts = [m.params[-1] for m in c.collect("374") if m.command == "371"]
     assert any(re.match(r"Compiled \w{3} [ \d]\d \d{4} \d\d:\d\d:\d\d$", t) for t in texts), texts
     assert any(t.startswith("Started ") and re.search(r"\d{4}", t) for t in texts), texts
+
+
+def test_stats_u_uptime_after_30_days(spawn_server, connect, tmp_path, monkeypatch):
+    """RFC 2812 5.1, 242 RPL_STATSUPTIME ":Server Up %d days %d:%02d:%02d".
+    A case cannot know when the server started, so every field's
+    arithmetic is checked here: bin/clockstep.so (LD_PRELOAD) moves the
+    server's CLOCK_MONOTONIC 365 days, 1 minute and 5 seconds on once it
+    is up, so its uptime is that plus the few seconds the test takes.  Each
+    field then differs from a wrong divisor or modulus: days by 86400 (by
+    86401 it is 364), minutes modulo 60 of a count past 60 (modulo 61: 25),
+    seconds modulo 60 (modulo 59: 34 and more; the minutes again: 0)."""
+    lib = BIN / "clockstep.so"
+    if not lib.exists():
+        pytest.fail(f"{lib} is missing: run `make all` first")
+    mono = tmp_path / "mono-offset"
+    mono.write_text("0")
+    monkeypatch.setenv("LD_PRELOAD", str(lib))
+    monkeypatch.setenv("CLOCKSTEP_MONO_FILE", str(mono))
+    # the ASan builds want their runtime loaded first; clockstep.so only
+    # wraps clock_gettime, which ASan leaves alone
+    monkeypatch.setenv("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:halt_on_error=1:"
+                       "verify_asan_link_order=0")
+    srv = spawn_server()
+    mono.write_text(str(365 * 86400 + 60 + 5))
+    c = connect(srv)
+    c.register(uniq("up"))
+    c.send("STATS u")
+    m = c.expect("242", c.nick)
+    c.expect("219", c.nick)
+    got = re.match(r"Server Up (\d+) days (\d+):(\d\d):(\d\d)$", m.params[-1])
+    assert got, m.raw
+    days, hours, minutes, seconds = map(int, got.groups())
+    assert (days, hours, minutes) == (365, 0, 1), m.raw
+    assert 5 <= seconds <= 30, m.raw

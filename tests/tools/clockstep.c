@@ -5,7 +5,12 @@
  * The offset in seconds is read from the file named by $CLOCKSTEP_FILE on
  * every call, so a test can step the clock while the program runs.  Only
  * wall-clock readings move (time, gettimeofday, CLOCK_REALTIME*);
- * CLOCK_MONOTONIC is left alone, as a real step leaves it. */
+ * CLOCK_MONOTONIC is left alone, as a real step leaves it.
+ *
+ * $CLOCKSTEP_MONO_FILE, if set, names a second file whose seconds are
+ * added to CLOCK_MONOTONIC* readings instead: time passing for the
+ * program without the test waiting for it (STATS u's uptime after 30
+ * days, tests/test_server_info.py). */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -14,9 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static long offset(void)
+static long offset_from(const char *var)
 {
-	const char *path = getenv("CLOCKSTEP_FILE");
+	const char *path = getenv(var);
 	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	if (fd < 0)
 		return 0;
@@ -29,6 +34,11 @@ static long offset(void)
 	return strtol(buf, NULL, 10);
 }
 
+static long offset(void)
+{
+	return offset_from("CLOCKSTEP_FILE");
+}
+
 int clock_gettime(clockid_t id, struct timespec *ts)
 {
 	static int (*real)(clockid_t, struct timespec *);
@@ -37,6 +47,9 @@ int clock_gettime(clockid_t id, struct timespec *ts)
 	int rc = real(id, ts);
 	if (rc == 0 && (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE))
 		ts->tv_sec += offset();
+	else if (rc == 0 && (id == CLOCK_MONOTONIC || id == CLOCK_MONOTONIC_COARSE ||
+			     id == CLOCK_MONOTONIC_RAW))
+		ts->tv_sec += offset_from("CLOCKSTEP_MONO_FILE");
 	return rc;
 }
 
