@@ -110,6 +110,8 @@ TESTED_BY = {
     # WHOWAS's ring grows from empty only in a server's first departures,
     # which a suite run has long passed when any case can ask
     "reference-server/client.c": ["tests/test_whowas_ring.py"],
+    # a channel's invitations at refircd's cap (MAXINVITES, 1024)
+    "reference-server/channel.c": ["tests/test_invite_cap.py"],
 }
 
 
