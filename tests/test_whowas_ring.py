@@ -77,3 +77,11 @@ def test_history_wraps_keeping_the_newest(spawn_server, connect):
     found = whowas_users(a, newest)
     lost = [n for n in newest if found[n] != "wrapper"]
     assert not lost, f"recent departures the history lost: {lost}"
+    # each left once: a full search (no count) finds one entry, not the
+    # same slot again past the ring's end
+    for n in newest[-50:]:
+        a.send(f"WHOWAS {n}")
+    for n in newest[-50:]:
+        got = a.collect("369", a.nick, n)
+        hits = [m for m in got if m.command == "314" and m.params[1] == n]
+        assert len(hits) == 1, [m.raw for m in hits]

@@ -112,6 +112,8 @@ TESTED_BY = {
     "reference-server/client.c": ["tests/test_whowas_ring.py"],
     # a channel's invitations at refircd's cap (MAXINVITES, 1024)
     "reference-server/channel.c": ["tests/test_invite_cap.py"],
+    # send_motd's lines: the mutants' runs have no --motd file (422)
+    "reference-server/register.c": ["tests/test_motd_file.py"],
 }
 
 
