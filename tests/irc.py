@@ -27,14 +27,31 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = REPO / "bin"
 
 
+def driver_path(name):
+    """bin/NAME, or NAME in $IRCSPEC_DRIVER_DIR: `make mutants` links the
+    drivers of the modules it mutates (hashtest, parsetest) against its
+    schema build there, so a unit test can kill a mutant no client sees."""
+    return Path(os.environ.get("IRCSPEC_DRIVER_DIR") or BIN) / name
+
+
+def driver_env(extra):
+    """The environment a driver runs with: extra, plus the active mutant of
+    a schema-linked driver ($IRCSPEC_MUTANT, passed on as it is)."""
+    env = dict(extra)
+    if os.environ.get("IRCSPEC_MUTANT"):
+        env["IRCSPEC_MUTANT"] = os.environ["IRCSPEC_MUTANT"]
+    return env
+
+
 def run_driver(name, *args, timeout=120):
     """Runs bin/NAME, one of the in-process C drivers built with ASan+UBSan,
     and returns its output once it has exited 0 with no sanitizer report."""
-    exe = BIN / name
+    exe = driver_path(name)
     if not exe.exists():
         raise AssertionError(f"{exe} is missing: run `make all` first")
     proc = subprocess.run([str(exe), *map(str, args)], capture_output=True, timeout=timeout,
-                          env={"ASAN_OPTIONS": "detect_leaks=1", "UBSAN_OPTIONS": "print_stacktrace=1"})
+                          env=driver_env({"ASAN_OPTIONS": "detect_leaks=1",
+                                          "UBSAN_OPTIONS": "print_stacktrace=1"}))
     out = proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
     assert proc.returncode == 0, f"{name} exited {proc.returncode}:\n{out}"
     assert "Sanitizer" not in out and "runtime error" not in out, out

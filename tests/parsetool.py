@@ -3,7 +3,7 @@
 import json
 import subprocess
 
-from irc import BIN
+from irc import driver_path
 
 SAFE = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
            b"!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~")
@@ -24,7 +24,7 @@ def run(requests, timeout=60):
     """requests: list of (letter, [args as bytes/str]); returns the JSON
     answers in order.  One process for the whole batch."""
     text = "".join(f"{kind} {' '.join(escape(a) for a in args)}\n" for kind, args in requests)
-    proc = subprocess.run([str(BIN / "parsetest")], input=text.encode(), capture_output=True,
+    proc = subprocess.run([str(driver_path("parsetest"))], input=text.encode(), capture_output=True,
                           timeout=timeout)
     out = proc.stdout.decode().splitlines()
     if proc.returncode != 0 or len(out) != len(requests):

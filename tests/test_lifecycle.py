@@ -3,6 +3,7 @@ message and a non-zero status; SIGTERM and SIGINT with clients in channels
 exit 0, and the sanitizer build's leak check at exit proves everything was
 freed."""
 
+import os
 import signal
 import socket
 import subprocess
@@ -13,7 +14,9 @@ from irc import BIN, SANITIZER_MARKERS, uniq, uniq_chan
 
 
 def run_refircd(*args):
-    proc = subprocess.run([str(BIN / "refircd-asan"), *args], capture_output=True, timeout=30,
+    # make mutants points REFIRCD_SPAWN_BINARY at its schema build
+    binary = os.environ.get("REFIRCD_SPAWN_BINARY") or str(BIN / "refircd-asan")
+    proc = subprocess.run([binary, *args], capture_output=True, timeout=30,
                           stdin=subprocess.DEVNULL)
     return proc.returncode, (proc.stdout + proc.stderr).decode(errors="replace")
 

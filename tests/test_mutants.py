@@ -251,16 +251,59 @@ def test_tested_by_runs_the_tests_against_the_schema_build_with_the_mutant(tmp_p
         "import os\n"
         "def test_probe():\n"
         "    assert os.environ['REFIRCD_SPAWN_BINARY'].endswith('build/mutants/refircd')\n"
+        "    assert os.environ['IRCSPEC_DRIVER_DIR'].endswith('build/mutants')\n"
         "    assert os.environ.get('IRCSPEC_MUTANT') != '5'\n")
     monkeypatch.setenv("IRCSPEC_MUTANT", "5")  # the caller's own is never passed on
     monkeypatch.chdir(ROOT)
     assert run.pytest_kills([str(probe)]) is False
     assert run.pytest_kills([str(probe)], 4) is False
     assert run.pytest_kills([str(probe)], 5) is True
-    # and every TESTED_BY entry names test files that exist
+    # and every TESTED_BY entry names test files (and tests) that exist
     for src, tests in run.TESTED_BY.items():
         assert (ROOT / src).is_file(), src
-        assert all((ROOT / t).is_file() for t in tests), tests
+        assert src in run.TESTED_WHY, src
+        for t in tests:
+            path, _, name = t.partition("::")
+            assert (ROOT / path).is_file(), t
+            assert not name or f"def {name}(" in (ROOT / path).read_text(), t
+    for name, (src, links) in run.DRIVERS.items():
+        assert (ROOT / src).is_file() and links in ("server", "common"), name
+
+
+def test_driver_linked_against_the_schema_runs_the_mutant(tmp_path):
+    """schema.link_driver(): a unit-test driver linked with a module's schema
+    objects runs the mutant $IRCSPEC_MUTANT names, as the schema binary
+    does; tests/irc.py finds it through IRCSPEC_DRIVER_DIR and passes the
+    mutant on."""
+    lib = tmp_path / "lib.c"
+    lib.write_text("int below3(int x)\n{\n\treturn x < 3;\n}\n"
+                   "__attribute__((weak)) int main(void)\n{\n\treturn below3(0);\n}\n")
+    drv = tmp_path / "drv.c"
+    drv.write_text("#include <stdio.h>\nint below3(int x);\n"
+                   "int main(void)\n{\n\tprintf(\"%d\\n\", below3(3));\n\treturn 0;\n}\n")
+    ss, srcs = sites.find_sites([str(lib)])
+    out = str(tmp_path / "m")
+    schema.build("cc", CFLAGS, [str(lib)], srcs, ss, out, str(tmp_path / "bin"))
+    schema.link_driver("cc", CFLAGS, out, str(drv), [str(lib)], str(tmp_path / "drv"))
+    rel = next(s for s in ss if s.func == "below3" and s.op == "relational")
+
+    def drv_out(mutant=None):
+        env = dict(os.environ, IRCSPEC_MUTANT=str(mutant or 0))
+        return subprocess.run([str(tmp_path / "drv")], capture_output=True, text=True,
+                              env=env, check=True).stdout.strip()
+    assert drv_out() == "0" and drv_out(rel.id) == "1"  # 3 < 3 is false, 3 <= 3 true
+    sys.path.insert(0, str(ROOT / "tests"))
+    import irc
+    old = dict(os.environ)
+    try:
+        os.environ["IRCSPEC_DRIVER_DIR"] = str(tmp_path)
+        os.environ["IRCSPEC_MUTANT"] = "7"
+        assert irc.driver_path("drv") == tmp_path / "drv"
+        assert irc.driver_env({"A": "1"}) == {"A": "1", "IRCSPEC_MUTANT": "7"}
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    assert irc.driver_path("hashtest") == irc.BIN / "hashtest"
 
 
 def test_a_site_spanning_lines_has_a_one_line_key():

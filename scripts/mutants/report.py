@@ -57,7 +57,7 @@ def markdown(doc):
               f"not compile, {m['compiled']} in the schema build",
               *[f"- not mutated: `{o['file']}` ({o['sites']} sites): {o['why']}"
                 for o in m.get("out_of_scope", [])],
-              *[f"- `{f}`: no case can know what it should send (server configuration), so a "
+              *[f"- `{f}`: {m.get('tested_why', {}).get(f, 'no case can know what it should send (server configuration)')}, so a "
                 f"mutant there that the cases leave alive is also given "
                 f"{', '.join('`%s`' % t for t in tests)}, and killed if they fail: "
                 f"{sum(1 for r in doc['mutants'] if r['file'] == f and r['status'] == 'killed' and r.get('why', '').startswith('tests/'))} "

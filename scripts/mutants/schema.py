@@ -148,3 +148,14 @@ def build(cc, cflags, files, srcs, sites, outdir, binary, libs=()):
         objs.append(out_o)
     subprocess.run([cc, *cflags, "-o", binary, *objs, *libs], check=True)
     return kept, dropped
+
+
+def link_driver(cc, cflags, outdir, driver_c, files, out):
+    """A unit-test driver (tests/tools/*.c, compiled as it is) linked with
+    the schema objects of `files` that build() wrote to outdir, so that
+    $IRCSPEC_MUTANT selects the mutant it tests too."""
+    drv_o = os.path.join(outdir, "driver__" + os.path.basename(driver_c)[:-2] + ".o")
+    subprocess.run([cc, *cflags, "-c", driver_c, "-o", drv_o], check=True)
+    objs = [os.path.join(outdir, "mut_rt.o"), drv_o]
+    objs += [os.path.join(outdir, p.replace("/", "__"))[:-2] + ".o" for p in files]
+    subprocess.run([cc, *cflags, "-o", out, *objs], check=True)

@@ -8,6 +8,12 @@
  *      the I/O seam, and the nick map's longest bucket chain is checked: it
  *      must stay short, not hold every one of them.
  *   3. A server started without a fixed key draws a fresh random one.
+ *   4. The map itself (hmap.c): every key found under every case-folded
+ *      spelling and in the bucket its keyed hash names, the table grown at
+ *      75% load, duplicates refused, deletes that give the value back,
+ *      iteration and the resumable scan (listing.c's LIST/WHO walk) that
+ *      see each entry once, also across a growth, and a free that leaves
+ *      nothing behind (LeakSanitizer).
  *
  * Built with ASan+UBSan by the Makefile.  Exit status 0 = pass. */
 #include <stdint.h>
@@ -15,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/casemap.h"
+#include "../../reference-server/hmap.h"
 #include "../../reference-server/server.h"
 #include "../../reference-server/siphash.h"
 
@@ -164,11 +172,190 @@ static void test_random_key(void)
 	srv_destroy(&b);
 }
 
+/* ---- the map (hmap.c) ---- */
+
+#define MAP_KEYS 200
+
+static const unsigned char map_key[SIPHASH_KEY_LEN] = {16, 15, 14, 13, 12, 11, 10, 9,
+						       8,  7,  6,  5,  4,  3,  2,  1};
+
+/* Key i: a name with rfc1459's folding pairs in it ("[]\~" fold to "{}|^"). */
+static void map_name(int i, char *out, size_t n, bool upper)
+{
+	snprintf(out, n, upper ? "K[%d]\\~" : "k{%d}|^", i);
+}
+
+/* The bucket a key belongs in: its folded bytes' SipHash under the map's key. */
+static size_t bucket_of(const struct hmap *m, const char *k)
+{
+	unsigned char folded[64];
+	size_t n = 0;
+	for (; *k && n < sizeof folded; k++)
+		folded[n++] = irc_tolower((unsigned char)*k);
+	return (size_t)siphash(m->key, folded, n) & (m->nslots - 1);
+}
+
+/* What a map must hold at every moment: count entries in all, each in the
+ * bucket its hash names, a power-of-two table of at least 8 slots loaded at
+ * most 3/4 and no bigger than that needs; returns the longest chain. */
+static size_t check_map_shape(const struct hmap *m, const char *when)
+{
+	size_t entries = 0, longest = 0;
+	for (size_t i = 0; i < m->nslots; i++) {
+		size_t chain = 0;
+		for (const struct hmap_entry *e = m->slots[i]; e && chain <= m->count; e = e->next) {
+			chain++;
+			CHECK(bucket_of(m, e->key) == i, "%s: %s in bucket %zu, its hash names %zu",
+			      when, e->key, i, bucket_of(m, e->key));
+		}
+		entries += chain;
+		if (chain > longest)
+			longest = chain;
+	}
+	CHECK(entries == m->count, "%s: %zu entries in the buckets, count says %zu", when, entries,
+	      m->count);
+	if (m->count == 0)
+		return longest;
+	CHECK(m->nslots >= 8 && (m->nslots & (m->nslots - 1)) == 0,
+	      "%s: %zu slots, not a power of two from 8", when, m->nslots);
+	CHECK(m->count * 4 <= m->nslots * 3, "%s: %zu entries in %zu slots, over 3/4", when,
+	      m->count, m->nslots);
+	CHECK(m->nslots == 8 || m->count * 4 > m->nslots / 2 * 3,
+	      "%s: %zu entries in %zu slots, half would do", when, m->count, m->nslots);
+	CHECK(hmap_max_chain(m) == longest, "%s: hmap_max_chain says %zu, the longest is %zu",
+	      when, hmap_max_chain(m), longest);
+	return longest;
+}
+
+static void count_visit(void *val, void *arg)
+{
+	int *seen = arg;
+	int *v = val;
+	seen[*v]++;
+}
+
+/* A whole scan from cursor 0 to the 0 it ends on, bounded. */
+static void scan_all(const struct hmap *m, int *seen)
+{
+	size_t cur = 0, steps = 0;
+	do
+		cur = hmap_scan(m, cur, count_visit, seen);
+	while (cur != 0 && ++steps <= m->nslots);
+	CHECK(cur == 0, "hmap_scan did not come back to 0 within %zu steps", m->nslots);
+}
+
+static void test_map(void)
+{
+	static int vals[MAP_KEYS];
+	static int seen[MAP_KEYS];
+	char name[32], other[32];
+	struct hmap m;
+	hmap_init(&m, map_key);
+	CHECK(memcmp(m.key, map_key, sizeof map_key) == 0, "hmap_init did not keep the key");
+
+	/* An empty map answers without a table. */
+	CHECK(hmap_get(&m, "x") == NULL && hmap_del(&m, "x") == NULL, "empty map found x");
+	CHECK(hmap_max_chain(&m) == 0, "empty map: longest chain %zu", hmap_max_chain(&m));
+	CHECK(hmap_scan(&m, 0, count_visit, seen) == 0, "empty map: scan did not end at once");
+	struct hmap_iter it = {0};
+	CHECK(hmap_next(&m, &it) == NULL, "empty map: iteration gave a value");
+
+	for (int i = 0; i < MAP_KEYS; i++) {
+		vals[i] = i;
+		map_name(i, name, sizeof name, i % 2);
+		CHECK(hmap_put(&m, name, &vals[i]) == 0, "put %s refused", name);
+		CHECK(m.count == (size_t)i + 1, "after %d puts count is %zu", i + 1, m.count);
+		check_map_shape(&m, "growing");
+		/* (a refused put may still grow the table: it checks the load first) */
+		map_name(i, other, sizeof other, !(i % 2));
+		CHECK(hmap_put(&m, other, &vals[0]) == -1, "%s put while %s is in", other, name);
+	}
+	CHECK(m.count == MAP_KEYS, "count %zu after the duplicates, want %d", m.count, MAP_KEYS);
+	/* 200 keys in 512 buckets by a good keyed hash: chains of a few. */
+	size_t longest = 0;
+	for (size_t i = 0; i < m.nslots; i++) {
+		size_t chain = 0;
+		for (const struct hmap_entry *e = m.slots[i]; e && chain <= m.count; e = e->next)
+			chain++;
+		longest = chain > longest ? chain : longest;
+	}
+	CHECK(longest <= MAX_CHAIN_ALLOWED, "200 keys made a chain of %zu", longest);
+	for (int i = 0; i < MAP_KEYS; i++)
+		for (int up = 0; up < 2; up++) {
+			map_name(i, name, sizeof name, up);
+			CHECK(hmap_get(&m, name) == &vals[i], "get %s: wrong value", name);
+		}
+	CHECK(hmap_get(&m, "k{200}|^") == NULL, "found a key never put");
+
+	memset(seen, 0, sizeof seen);
+	it = (struct hmap_iter){0};
+	int steps = 0;
+	for (int *v; (v = hmap_next(&m, &it)) != NULL && steps <= MAP_KEYS; steps++)
+		seen[*v]++;
+	for (int i = 0; i < MAP_KEYS; i++)
+		CHECK(seen[i] == 1, "iteration saw key %d %d times", i, seen[i]);
+
+	memset(seen, 0, sizeof seen);
+	scan_all(&m, seen);
+	for (int i = 0; i < MAP_KEYS; i++)
+		CHECK(seen[i] == 1, "scan saw key %d %d times", i, seen[i]);
+
+	/* Every other key goes, found under the other spelling; the rest stay. */
+	for (int i = 0; i < MAP_KEYS; i += 2) {
+		map_name(i, name, sizeof name, !(i % 2));
+		CHECK(hmap_del(&m, name) == &vals[i], "del %s did not give its value", name);
+		CHECK(hmap_del(&m, name) == NULL, "del %s twice gave a value", name);
+	}
+	CHECK(m.count == MAP_KEYS / 2, "count %zu after deleting half, want %d", m.count,
+	      MAP_KEYS / 2);
+	for (int i = 0; i < MAP_KEYS; i++) {
+		map_name(i, name, sizeof name, 0);
+		CHECK(hmap_get(&m, name) == (i % 2 ? &vals[i] : NULL), "get %s after deletes", name);
+	}
+	hmap_free(&m);
+	CHECK(m.slots == NULL && m.nslots == 0 && m.count == 0, "hmap_free left a table");
+}
+
+/* A scan resumed after the table grew meets every key that was there from
+ * the start exactly once (listing.c resumes LIST and WHO this way while
+ * channels are made). */
+static void test_scan_across_growth(void)
+{
+	static int vals[MAP_KEYS];
+	static int seen[MAP_KEYS];
+	char name[32];
+	struct hmap m;
+	hmap_init(&m, map_key);
+	const int first = 40; /* 64 slots; the rest take it to 256 */
+	for (int i = 0; i < MAP_KEYS; i++)
+		vals[i] = i;
+	for (int i = 0; i < first; i++) {
+		map_name(i, name, sizeof name, false);
+		hmap_put(&m, name, &vals[i]);
+	}
+	size_t cur = 0, steps = 0;
+	for (int i = 0; i < 5; i++)
+		cur = hmap_scan(&m, cur, count_visit, seen);
+	for (int i = first; i < MAP_KEYS; i++) {
+		map_name(i, name, sizeof name, false);
+		hmap_put(&m, name, &vals[i]);
+	}
+	CHECK(m.nslots > 64, "the table did not grow (%zu slots)", m.nslots);
+	while (cur != 0 && ++steps <= m.nslots)
+		cur = hmap_scan(&m, cur, count_visit, seen);
+	CHECK(cur == 0, "the resumed scan did not end");
+	for (int i = 0; i < first; i++)
+		CHECK(seen[i] == 1, "scan across growth saw key %d %d times", i, seen[i]);
+	hmap_free(&m);
+}
+
 int main(void)
 {
 	test_vectors();
 	test_colliding_nicks();
 	test_random_key();
+	test_map();
+	test_scan_across_growth();
 	if (failures) {
 		fprintf(stderr, "hashtest: %d failures\n", failures);
 		return 1;
