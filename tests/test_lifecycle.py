@@ -13,10 +13,10 @@ import pytest
 from irc import BIN, SANITIZER_MARKERS, uniq, uniq_chan
 
 
-def run_refircd(*args):
+def run_refircd(*args, timeout=30):
     # make mutants points REFIRCD_SPAWN_BINARY at its schema build
     binary = os.environ.get("REFIRCD_SPAWN_BINARY") or str(BIN / "refircd-asan")
-    proc = subprocess.run([binary, *args], capture_output=True, timeout=30,
+    proc = subprocess.run([binary, *args], capture_output=True, timeout=timeout,
                           stdin=subprocess.DEVNULL)
     return proc.returncode, (proc.stdout + proc.stderr).decode(errors="replace")
 
@@ -40,6 +40,15 @@ def test_bad_arguments_refused(args, needle):
     assert rc != 0, f"{args}: exit 0; output:\n{out}"
     assert needle.lower() in out.lower(), f"{args}: no '{needle}' in:\n{out}"
     assert not any(m in out for m in SANITIZER_MARKERS), out
+
+
+def test_server_name_too_long_refused():
+    """RFC 2812 2.3.1's 63-character host name bound: refircd refuses a
+    longer -n instead of cutting it (a server name others already know)."""
+    name = "a" * 60 + ".example"
+    # (a server that takes it runs on: 10 s is the hang guard)
+    rc, out = run_refircd("-p", "0", "-n", name, timeout=10)
+    assert rc != 0 and "name" in out.lower(), (rc, out)
 
 
 def test_port_in_use_refused():

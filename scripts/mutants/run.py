@@ -111,9 +111,13 @@ TESTED_BY = {
     # cost a surviving mutant their time, 17 s for test_flood.py's paste):
     # keep-alive, the Excess Flood count and its reset, and the exit
     # status and leak check after SIGTERM (srv_destroy's teardown).
+    # The hash key drawn at start-up (bin/hashtest: not all zero, not the
+    # same twice), the -n bound and refircd's fixed network name.
     "reference-server/core.c": [PING_DROP, "tests/test_flood.py::test_flooder_dropped_members_kept",
                                 "tests/test_flood.py::test_flood_count_restarts_once_caught_up",
-                                SIGNAL_EXIT],
+                                SIGNAL_EXIT, "tests/test_hash_flood.py",
+                                "tests/test_lifecycle.py::test_server_name_too_long_refused",
+                                "tests/test_network_name.py"],
     # The descriptor limit; srv_tick's clock (keep-alive); a listener that
     # cannot be opened (start-up refused, with its message); the exit status
     # and leak check after SIGTERM.
