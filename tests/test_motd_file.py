@@ -65,6 +65,16 @@ def test_line_one_past_the_wrap_width_wraps_at_its_last_space(spawn_server, conn
     assert "line 1 is longer than 407 bytes" in srv.output(), srv.output()
 
 
+def test_start_up_warning_names_the_first_long_line_and_others(spawn_server, connect, tmp_path):
+    # two long lines (2 and 4): the warning names the first and says there
+    # are others; one long line is named alone (the test above)
+    long = "abc " + "d" * 95 + " " + "e" * 289 + " " + "f" * (WRAP + 1 - 390)
+    got, srv = motd_of(spawn_server, connect, tmp_path,
+                       f"short\n{long}\nshort\n{long}\n".encode())
+    assert len(got) == 6, [len(g) for g in got]
+    assert "line 2 and others are longer than 407 bytes" in srv.output(), srv.output()
+
+
 def test_long_line_of_short_words_wraps_between_words(spawn_server, connect, tmp_path):
     words = [("w" * (1 + i % 7)) + str(i) for i in range(200)]  # uneven lengths
     text = " ".join(words)
