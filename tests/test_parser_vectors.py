@@ -217,3 +217,53 @@ def test_random_lines_match_model():
         if ans != want:
             failures.append(f"{ln!r}: model {want}, parser {ans}")
     assert not failures, f"{len(failures)} mismatches, first ones:\n" + "\n".join(failures[:10])
+
+
+def rfc1459_lower(s):
+    # A-Z and [\]^ are 32 below a-z and {|}~ (common/casemap.h)
+    return s.lower().translate(str.maketrans("[]\\^", "{}|~"))
+
+
+def test_casefold_into_every_buffer_size():
+    # irc_casefold fills exactly dsz bytes (a guard page follows them): the
+    # folded text when it fits with its NUL, else -1; a size of 0 takes nothing.
+    texts = ["", "A", "Nick[x]\\^", "abc"]
+    reqs, want = [], []
+    for t in texts:
+        for size in range(0, len(t) + 3):
+            reqs.append(("f", [str(size), t]))
+            fits = size > len(t)
+            want.append({"r": len(t) if fits else -1, "fold": rfc1459_lower(t) if fits else None})
+    got = parsetool.run(reqs)
+    bad = [(r, g, w) for r, g, w in zip(reqs, got, want) if g != w]
+    assert not bad, bad
+
+
+def split_model(src, sizes):
+    bang = src.find("!")
+    at = src.find("@", bang if bang >= 0 else 0)
+    if bang >= 0:
+        nick, user = src[:bang], src[bang + 1:at] if at >= 0 else src[bang + 1:]
+    else:
+        nick, user = (src[:at] if at >= 0 else src), ""
+    host = src[at + 1:] if at >= 0 else ""
+    return {k: (v[:n - 1] if n else None) for k, v, n in zip(("nick", "user", "host"),
+                                                            (nick, user, host), sizes)}
+
+
+def test_split_source_into_every_buffer_size():
+    # irc_split_source cuts each part to its buffer (size - 1 bytes and a
+    # NUL), leaves a buffer of size 0 alone, and reads nothing past the
+    # source's NUL (a guard page follows it).
+    sources = ["nick!user@host", "nick@host", "nick", "n!u", "!@", "a!b@c@d", ""]
+    reqs, want = [], []
+    for src in sources:
+        for part in range(3):
+            for size in range(0, len(src) + 3):
+                sizes = [64, 64, 64]
+                sizes[part] = size
+                reqs.append(("s", [*map(str, sizes), src]))
+                want.append(split_model(src, sizes))
+    got = parsetool.run(reqs)
+    bad = [(r, g, w) for r, g, w in zip(reqs, got, want) if g != w]
+    assert not bad, bad[:5]

@@ -8,6 +8,10 @@
  *   S <source>          irc_split_source {"nick":..,"user":..,"host":..}
  *   M <mask> <string>   irc_mask_match   {"match":true|false}
  *   C <a> <b>           irc_casecmp, irc_casefold {"cmp":-1|0|1,"fold_a":..,"fold_b":..}
+ *   f <size> <text>     irc_casefold into exactly <size> bytes {"r":N,"fold":..}
+ *   s <nsz> <usz> <hsz> <source>
+ *                       irc_split_source into exactly those sizes (0: a buffer
+ *                       of none) {"nick":..,"user":..,"host":..} (null: untouched)
  *   F <chunk> ...       one framer fed each chunk in turn
  *                       {"events":[["line",..]|["too_long"]|["nomem"]],"pending":N}
  *
@@ -214,6 +218,96 @@ static int do_case(char *args, char *tmp)
 	return 0;
 }
 
+/* A size read from a request: decimal, at most 4096. */
+static int size_token(char **args, char *tmp, size_t *out)
+{
+	long n = unescape_token(args, tmp);
+	if (n <= 0 || n > 4)
+		return -1;
+	tmp[n] = '\0';
+	char *end;
+	unsigned long v = strtoul(tmp, &end, 10);
+	if (*end || v > 4096)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* A guarded buffer of exactly `size` bytes, each 0x01 (so a missing NUL
+ * shows); size 0 gives a pointer at the guard page. */
+static int guarded_buf(struct guarded *g, size_t size)
+{
+	char fill[4096];
+	memset(fill, 1, sizeof fill);
+	return guarded_copy(g, fill, size);
+}
+
+static int do_fold_into(char *args, char *tmp)
+{
+	size_t size;
+	if (size_token(&args, tmp, &size) != 0)
+		return -1;
+	long n = unescape_token(&args, tmp);
+	if (n < 0)
+		return -1;
+	tmp[n] = '\0';
+	struct guarded src, dst;
+	if (guarded_copy(&src, tmp, (size_t)n + 1) != 0)
+		return -1;
+	if (guarded_buf(&dst, size) != 0) {
+		guarded_free(&src);
+		return -1;
+	}
+	int r = irc_casefold(dst.data, size, src.data);
+	printf("{\"r\":%d,\"fold\":", r);
+	if (r >= 0)
+		json_cstr(dst.data);
+	else
+		fputs("null", stdout);
+	puts("}");
+	guarded_free(&dst);
+	guarded_free(&src);
+	return 0;
+}
+
+static void json_part(const struct guarded *g, size_t size)
+{
+	if (size == 0 || memchr(g->data, 1, 1)) /* untouched: still the fill */
+		fputs("null", stdout);
+	else
+		json_cstr(g->data);
+}
+
+static int do_split_into(char *args, char *tmp)
+{
+	size_t sz[3];
+	for (int i = 0; i < 3; i++)
+		if (size_token(&args, tmp, &sz[i]) != 0)
+			return -1;
+	long n = unescape_token(&args, tmp);
+	if (n < 0)
+		return -1;
+	tmp[n] = '\0';
+	struct guarded src, part[3];
+	if (guarded_copy(&src, tmp, (size_t)n + 1) != 0)
+		return -1;
+	for (int i = 0; i < 3; i++)
+		if (guarded_buf(&part[i], sz[i]) != 0)
+			return -1;
+	irc_split_source(src.data, part[0].data, sz[0], part[1].data, sz[1], part[2].data, sz[2]);
+	fputs("{\"nick\":", stdout);
+	json_part(&part[0], sz[0]);
+	fputs(",\"user\":", stdout);
+	json_part(&part[1], sz[1]);
+	fputs(",\"host\":", stdout);
+	json_part(&part[2], sz[2]);
+	puts("}");
+	for (int i = 0; i < 3; i++)
+		guarded_free(&part[i]);
+	guarded_free(&src);
+	return 0;
+}
+
 static int do_frame(char *args, char *tmp)
 {
 	struct framer f = {0};
@@ -289,6 +383,8 @@ int main(void)
 		case 'M': rc = do_mask(args, tmp); break;
 		case 'C': rc = do_case(args, tmp); break;
 		case 'F': rc = do_frame(args, tmp); break;
+		case 'f': rc = do_fold_into(args, tmp); break;
+		case 's': rc = do_split_into(args, tmp); break;
 		default: rc = -1; break;
 		}
 		free(tmp);
