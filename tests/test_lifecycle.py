@@ -70,6 +70,7 @@ def test_signal_with_busy_clients_exits_cleanly(spawn_server, connect, sig):
     a.join(name)
     b.join(name)
     a.send(f"MODE {name} +b x!*@* +k key")
+    a.send(f"MODE {name} +Ie y!*@* z!*@*")  # every mask list has a mask to free
     a.send(f"TOPIC {name} :topic")
     b.send("AWAY :away")
     half = connect(srv)

@@ -91,6 +91,9 @@ def env_int(name, default):
 # connections are shed.
 PING_DROP = "tests/test_robust_ping_timeout.py::test_unanswered_ping_drops_client"
 SIGNAL_EXIT = "tests/test_lifecycle.py::test_signal_with_busy_clients_exits_cleanly"
+# refircd's core through the I/O seam, in process (bin/seamtest, schema-linked):
+# the send queue's cap to the byte, the clock srv_init takes, a receive queue freed
+SEAM = "tests/test_seam.py"
 TESTED_BY = {
     "reference-server/motd.c": ["tests/test_motd_file.py", "tests/test_motd_long_lines.py"],
     # REHASH re-reads the --motd file (and DIE stops the server): what a
@@ -117,7 +120,7 @@ TESTED_BY = {
                                 "tests/test_flood.py::test_flood_count_restarts_once_caught_up",
                                 SIGNAL_EXIT, "tests/test_hash_flood.py",
                                 "tests/test_lifecycle.py::test_server_name_too_long_refused",
-                                "tests/test_network_name.py"],
+                                "tests/test_network_name.py", SEAM],
     # The descriptor limit; srv_tick's clock (keep-alive); a listener that
     # cannot be opened (start-up refused, with its message); the exit status
     # and leak check after SIGTERM.
@@ -128,13 +131,13 @@ TESTED_BY = {
     # which a suite run has long passed when any case can ask
     "reference-server/client.c": ["tests/test_whowas_ring.py"],
     # a channel's invitations at refircd's cap (MAXINVITES, 1024)
-    "reference-server/channel.c": ["tests/test_invite_cap.py"],
+    "reference-server/channel.c": ["tests/test_invite_cap.py", SIGNAL_EXIT],
     # send_motd's lines: the mutants' runs have no --motd file (422)
     "reference-server/register.c": ["tests/test_motd_file.py"],
     # What a line costs and when it is freed, the event set's own teardown:
     # the ASan build's leak check at exit (after SIGTERM, or after a ping
     # timeout dropped a client with lines queued) sees what no client does.
-    "reference-server/sendq.c": [SIGNAL_EXIT, PING_DROP],
+    "reference-server/sendq.c": [SIGNAL_EXIT, PING_DROP, SEAM],
     "reference-server/ev_epoll.c": [SIGNAL_EXIT],
     # Modules whose results only their own unit test can see: SipHash-2-4's
     # output (reference vectors), the map's buckets, growth, iteration and
@@ -168,6 +171,7 @@ SERVER_LIB_EXCLUDE = ("reference-server/main.c", "reference-server/netloop.c")
 DRIVERS = {
     "hashtest": ("tests/tools/hashtest.c", "server"),
     "parsetest": ("tests/tools/parsetest.c", "common"),
+    "seamtest": ("tests/tools/seamtest.c", "server"),
 }
 
 

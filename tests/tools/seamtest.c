@@ -875,6 +875,9 @@ int main(void)
 		fprintf(stderr, "srv_init failed: %s\n", err);
 		return 1;
 	}
+	/* srv_init takes the clock it is given, before any turn sets it */
+	CHECK_EQ_INT(S.now, now, NULL);
+	CHECK_EQ_INT(S.mono, mono, NULL);
 	srv_tick(&S, clock_now());
 
 	struct fake *a, *b, *c;
