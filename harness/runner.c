@@ -613,6 +613,28 @@ static int step_expect_none(struct runctx *x, const struct step *st)
 	}
 	for (unsigned i = 0; i < st->ntargets && rc == 0; i++) {
 		unsigned k = st->targets[i];
+		const struct hconn *kc = &x->cl[k].conn;
+		if (kc->fd >= 0 && kc->eof && !kc->reset) {
+			/* The server closed it with a FIN (after expect-close):
+			 * every line it sent has been read and none can follow,
+			 * so the close is the barrier and the unread lines are
+			 * all there is to look at. */
+			const struct rline *l = kc->head;
+			ms.pong_token = NULL;
+			ms.deadline = sess_deadline(&x->sess, x->env->timeout_ms);
+			for (; l; l = l->next) {
+				bool ok = irc_parse(x->sess.msg_wait, l->data, l->len) == IRC_PARSE_OK;
+				if (match_set(&ms, l, ok ? x->sess.msg_wait : NULL))
+					break;
+			}
+			if (l) {
+				snprintf(x->sess.why, sizeof x->sess.why, "%s: got %.500s",
+					 x->cl[k].name, l->data);
+				fail_step(x, st, "nothing like this before the server closed the connection");
+				rc = -1;
+			}
+			continue;
+		}
 		char token[48], line[64];
 		snprintf(token, sizeof token, "ircspec-none-%u", ++x->sess.ping_seq);
 		int n = snprintf(line, sizeof line, "PING :%s\r\n", token);
