@@ -1,6 +1,7 @@
 /* fuzz_cli.c - `ircspec fuzz` options (also documented in README.md). */
 #include "fuzz_cli.h"
 #include "cli.h"
+#include "fuzz_leak.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -37,6 +38,10 @@ static void usage(FILE *f)
 	      "  --no-minimise       write findings as found (still replayed to confirm)\n"
 	      "  --log-inputs FILE   one line per input run: its number and hash\n"
 	      "  --stop-on-finding   end the run after the first confirmed finding (benchmarks)\n"
+	      "  --restart-every N   with --spawn: stop the server with SIGTERM every N inputs\n"
+	      "                      (default 500) and at the end, for a report it prints only at\n"
+	      "                      exit (LeakSanitizer); 0: never.  A server that does not exit\n"
+	      "                      within 10 s is killed, and not stopped so again\n"
 	      "\n"
 	      "Exit: 0 nothing found; 1 findings (see --out); 2 usage error or no usable server.\n",
 	      f);
@@ -62,7 +67,8 @@ static int number(const char *s, unsigned long long max, unsigned long long *out
 
 int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
 {
-	enum { O_SECONDS = TARGET_OPT_END, O_RUNS, O_SEED, O_OUT, O_LOG, O_NOMIN, O_AFL, O_STOP };
+	enum { O_SECONDS = TARGET_OPT_END, O_RUNS, O_SEED, O_OUT, O_LOG, O_NOMIN, O_AFL, O_STOP,
+	       O_RESTART };
 	static const struct option longopts[] = {
 		TARGET_LONGOPTS,
 		{"afl", optional_argument, NULL, O_AFL},
@@ -73,6 +79,7 @@ int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
 		{"log-inputs", required_argument, NULL, O_LOG},
 		{"no-minimise", no_argument, NULL, O_NOMIN},
 		{"stop-on-finding", no_argument, NULL, O_STOP},
+		{"restart-every", required_argument, NULL, O_RESTART},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -83,6 +90,7 @@ int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
 	o->seed = 1;
 	o->out = "reports/fuzz";
 	o->afl_map = 65536;
+	o->restart_every = FZ_CYCLE_INPUTS;
 	bool have_seconds = false;
 	optind = 1;
 	opterr = 0;
@@ -129,6 +137,11 @@ int fz_cli_parse(int argc, char **argv, struct fz_cli *o)
 		case O_LOG: o->log_inputs = optarg; break;
 		case O_NOMIN: o->no_minimise = true; break;
 		case O_STOP: o->stop_on_finding = true; break;
+		case O_RESTART:
+			if (number(optarg, 1000000, &v) != 0)
+				return bad("--restart-every wants 0..1000000", optarg);
+			o->restart_every = (unsigned)v;
+			break;
 		case ':': return bad(argv[optind - 1], "needs an argument");
 		default: return bad("unknown option", argv[optind - 1]);
 		}

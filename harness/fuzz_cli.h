@@ -20,6 +20,7 @@ struct fz_cli {
 	const char *log_inputs;
 	bool no_minimise;
 	bool stop_on_finding;   /* end after the first finding that replays */
+	unsigned restart_every; /* inputs between graceful restarts (0: none) */
 	const char *paths[CLI_MAX_PATHS];
 	int npaths;
 };

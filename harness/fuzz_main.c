@@ -1,7 +1,7 @@
 /* fuzz_main.c - `ircspec fuzz`: seeds from the cases, the mutate-run-judge
  * loop with black-box (response states) and grey-box (AFL++ edges)
  * feedback, findings confirmed, minimised and written, a graceful server
- * restart every FZ_CYCLE_INPUTS inputs for reports at exit (leaks), a live
+ * restart every --restart-every inputs for reports at exit (leaks), a live
  * progress line and the JSON summary.  Bounded by --runs and --seconds; SIGINT or
  * SIGTERM ends it the same way (findings so far written, server stopped). */
 #include "fuzz_main.h"
@@ -242,7 +242,7 @@ static int try_leak(void *arg, const struct fz_input *in, struct fz_verdict *v)
 	if (f->t.gone || g_interrupts || run_input(f, in, &rv, NULL) != 0)
 		return -1;
 	f->t.restarts++;
-	int rc = fz_server_cycle(f->sp, v, err, sizeof err);
+	int rc = fz_server_cycle(f->sp, v, NULL, err, sizeof err);
 	if (rc < 0) {
 		f->t.gone = true;
 		snprintf(f->t.gone_why, sizeof f->t.gone_why, "%s", err);
@@ -260,7 +260,7 @@ static bool window_leaks(struct fuzzer *f, unsigned from, unsigned to,
 	for (unsigned i = from; i < to && !f->t.gone && !g_interrupts; i++)
 		run_input(f, &f->window[i], &rv, NULL);
 	f->t.restarts++;
-	int rc = fz_server_cycle(f->sp, &v, err, sizeof err);
+	int rc = fz_server_cycle(f->sp, &v, NULL, err, sizeof err);
 	if (rc < 0) {
 		f->t.gone = true;
 		snprintf(f->t.gone_why, sizeof f->t.gone_why, "%s", err);
@@ -275,19 +275,27 @@ static void drop_window(struct fuzzer *f)
 	f->nwin = 0;
 }
 
-/* Every FZ_CYCLE_INPUTS inputs the server exits gracefully: a report at
- * exit (a leak) is bisected down to one input of the window. */
-static void cycle(struct fuzzer *f)
+/* Every --restart-every inputs the server exits gracefully: a report at
+ * exit (a leak) is bisected down to one input of the window.  The last
+ * one (last: the run is over) starts the server again only to bisect; a
+ * server that ignores SIGTERM has no report at exit to give, so after
+ * its first kill there are no more (each would cost the whole wait). */
+static void cycle(struct fuzzer *f, bool last)
 {
 	struct fz_verdict v;
 	char err[512];
-	f->t.restarts++;
-	int rc = fz_server_cycle(f->sp, &v, err, sizeof err);
-	if (rc < 0) {
-		f->t.gone = true;
-		snprintf(f->t.gone_why, sizeof f->t.gone_why, "%s", err);
+	bool killed;
+	int rc = fz_server_exit(f->sp, &v, &killed);
+	bool bisect = rc == 1 && !seen(f, &v);
+	if (!last || bisect) {
+		f->t.restarts++;
+		if (spawn_restart(f->sp, err, sizeof err) != 0) {
+			f->t.gone = true;
+			snprintf(f->t.gone_why, sizeof f->t.gone_why, "%s", err);
+			bisect = false;
+		}
 	}
-	if (rc == 1 && !seen(f, &v)) {
+	if (bisect) {
 		unsigned lo = 0, hi = f->nwin;
 		while (hi - lo > 1 && time_left(f)) {
 			unsigned mid = lo + (hi - lo) / 2;
@@ -302,6 +310,17 @@ static void cycle(struct fuzzer *f)
 			on_finding(f, &f->window[lo], &v, try_leak);
 	}
 	drop_window(f);
+	if (killed && !last) { /* at the end, spawn_stop says so */
+		if (f->tty)
+			fputc('\n', stderr);
+		fprintf(stderr, "ircspec fuzz: the server did not exit within %d s of SIGTERM "
+			"(killed, started again): no more graceful restarts, so reports at exit "
+			"(leaks) go unseen\n", SPAWN_STOP_MS / 1000);
+	}
+	if (killed) {
+		free(f->window);
+		f->window = NULL;
+	}
 }
 
 /* One input: run, count, keep when new, report when it fails. */
@@ -326,8 +345,8 @@ static void step(struct fuzzer *f, const struct fz_input *in, bool seed)
 	if (v.fault != FZ_NONE && !(dl && now_ms() >= dl) && !f->t.gone)
 		on_finding(f, in, &v, try_input);
 	if (f->window && !f->t.gone && fz_input_copy(&f->window[f->nwin], in) == 0 &&
-	    ++f->nwin == FZ_CYCLE_INPUTS)
-		cycle(f);
+	    ++f->nwin == f->o->restart_every)
+		cycle(f, false);
 	progress(f, false);
 }
 
@@ -450,12 +469,13 @@ static int fuzz_run(struct fuzzer *f, const struct caselist *all)
 		return 2;
 	/* Graceful restarts need a server of ours, not one under Valgrind
 	 * (which reports at the end of the run by itself). */
-	if (f->sp && !f->o->t.valgrind && !(f->window = calloc(FZ_CYCLE_INPUTS, sizeof *f->window)))
+	if (f->sp && !f->o->t.valgrind && f->o->restart_every &&
+	    !(f->window = calloc(f->o->restart_every, sizeof *f->window)))
 		return 2;
 	load_seeds(f, all);
 	fuzz_loop(f);
-	if (f->nwin && time_left(f))
-		cycle(f);
+	if (f->window && f->nwin && time_left(f))
+		cycle(f, true);
 	drop_window(f);
 	free(f->window);
 	f->window = NULL;

@@ -57,6 +57,7 @@ struct spawn {
 	int slot;               /* index in g_pgid */
 	pid_t pid;              /* 0: none running */
 	bool busy;              /* restart/stop reap themselves; spawn_poll keeps off */
+	long killed_ms;         /* spawn_terminate killed it after this wait (0: no) */
 	unsigned generation;
 	long *pids;             /* every server started (spawn_stop hands them out) */
 	size_t npids;
@@ -500,6 +501,7 @@ static int launch_locked(struct spawn *sp, char *err, size_t errsz)
 	setpgid(pid, pid); /* here too: a kill(-pid) right after fork must find the group */
 	sp->pids[sp->npids++] = pid;
 	sp->pid = pid;
+	sp->killed_ms = 0;
 	atomic_store(&g_pgid[sp->slot], pid);
 	return 0;
 }
@@ -545,38 +547,71 @@ static int start_and_wait(struct spawn *sp, char *err, size_t errsz)
 	return rc;
 }
 
-/* SIGTERM, then wait; SIGKILL after the timeout.  Caller holds life;
- * err is empty (its message is the first). */
+/* How terminate() ended. */
+enum term { TERM_NONE, TERM_DEAD, TERM_EXITED, TERM_KILLED };
+
+/* The one graceful stop: SIGTERM to the group, a bounded wait for the exit
+ * (a wrapper that may lose a signal gets it again), then SIGKILL.  Caller
+ * holds life and has set busy.  TERM_DEAD: it had died before the signal
+ * (an unreported death); TERM_EXITED: it exited within the wait (ex filled
+ * for both); TERM_KILLED: killed at the end of the wait (*limit_ms: the
+ * wait); TERM_NONE: none ran. */
+static enum term terminate(struct spawn *sp, struct spawn_exit *ex, long *limit_ms)
+{
+	pthread_mutex_lock(&sp->mu);
+	pid_t pid = sp->pid;
+	pthread_mutex_unlock(&sp->mu);
+	*limit_ms = sp->wrapped && sp->wrap.stop_ms ? sp->wrap.stop_ms : SPAWN_STOP_MS;
+	if (pid <= 0)
+		return TERM_NONE;
+	if (reap_or_signal(sp, ex, SIGTERM))
+		return TERM_DEAD;
+	long repeat = sp->wrapped ? sp->wrap.term_repeat_ms : 0;
+	long t0 = now_ms(), resent = t0;
+	int nap = 1; /* ms, doubling to STOP_POLL_MS: a quick exit is seen at once */
+	while (now_ms() - t0 < *limit_ms) {
+		poll(NULL, 0, nap);
+		nap = nap * 2 < STOP_POLL_MS ? nap * 2 : STOP_POLL_MS;
+		bool again = repeat > 0 && now_ms() - resent >= repeat;
+		if (again)
+			resent = now_ms();
+		if (reap_or_signal(sp, ex, again ? SIGTERM : 0))
+			return TERM_EXITED;
+	}
+	kill_reap(sp, ex);
+	return TERM_KILLED;
+}
+
+static void killed_message(long limit_ms, char *err, size_t errsz)
+{
+	snprintf(err, errsz, "the server did not exit within %ld s of SIGTERM: killed",
+		 limit_ms / 1000);
+}
+
+/* Stops the server for good (spawn_stop).  Caller holds life; err is
+ * empty (its message is the first). */
 static int stop_process(struct spawn *sp, char *err, size_t errsz)
 {
 	struct spawn_exit ex;
 	pthread_mutex_lock(&sp->mu);
 	sp->busy = true; /* from now on only this function reaps */
-	pid_t pid = sp->pid;
+	long killed_ms = sp->killed_ms;
 	pthread_mutex_unlock(&sp->mu);
-	if (pid <= 0)
-		return 0;
-	if (reap_or_signal(sp, &ex, SIGTERM)) {
+	long limit;
+	switch (terminate(sp, &ex, &limit)) {
+	case TERM_NONE:
+		/* spawn_terminate stopped it: its kill is still to be told */
+		if (killed_ms)
+			killed_message(killed_ms, err, errsz);
+		return killed_ms ? -1 : 0;
+	case TERM_DEAD:
 		snprintf(err, errsz, "the server had %s; its last output:\n%s", ex.status, ex.tail);
 		return -1;
-	}
-	long limit = sp->wrapped && sp->wrap.stop_ms ? sp->wrap.stop_ms : SPAWN_STOP_MS;
-	long repeat = sp->wrapped ? sp->wrap.term_repeat_ms : 0;
-	long t0 = now_ms(), resent = t0;
-	int dead = 0;
-	while (!dead && now_ms() - t0 < limit) {
-		poll(NULL, 0, STOP_POLL_MS);
-		/* A wrapper may lose a signal (valgrind.c says why): repeat it. */
-		bool again = repeat > 0 && now_ms() - resent >= repeat;
-		if (again)
-			resent = now_ms();
-		dead = reap_or_signal(sp, &ex, again ? SIGTERM : 0);
-	}
-	if (!dead) {
-		kill_reap(sp, NULL);
-		snprintf(err, errsz, "the server did not exit within %ld s of SIGTERM: killed",
-			 limit / 1000);
+	case TERM_KILLED:
+		killed_message(limit, err, errsz);
 		return -1;
+	case TERM_EXITED:
+		break;
 	}
 	if (ex.signaled && ex.sig != SIGTERM) {
 		snprintf(err, errsz, "the server was %s while stopping; its last output:\n%s",
@@ -739,6 +774,23 @@ int spawn_restart(struct spawn *sp, char *err, size_t errsz)
 	int rc = start_and_wait(sp, err, errsz);
 	pthread_mutex_unlock(&sp->life);
 	return rc;
+}
+
+int spawn_terminate(struct spawn *sp, struct spawn_exit *ex)
+{
+	long limit;
+	pthread_mutex_lock(&sp->life);
+	pthread_mutex_lock(&sp->mu);
+	sp->busy = true;
+	pthread_mutex_unlock(&sp->mu);
+	enum term t = terminate(sp, ex, &limit);
+	pthread_mutex_lock(&sp->mu);
+	sp->busy = false;
+	if (t == TERM_KILLED)
+		sp->killed_ms = limit;
+	pthread_mutex_unlock(&sp->mu);
+	pthread_mutex_unlock(&sp->life);
+	return t == TERM_NONE ? -1 : t == TERM_KILLED ? 0 : 1;
 }
 
 int spawn_stop(struct spawn *sp, long **pids, size_t *npids, char *err, size_t errsz)

@@ -20,7 +20,8 @@
  * With a wrapper the command line is WRAP-ARGV... /bin/sh -c 'exec CMD'.
  *
  * Threads: spawn_poll, spawn_generation and spawn_kill_now may be called
- * from any thread; spawn_restart and spawn_stop are serialised internally
+ * from any thread; spawn_restart, spawn_terminate and spawn_stop are
+ * serialised internally
  * (a second caller waits for the first), and while one runs spawn_poll
  * reports nothing (they reap the server themselves). */
 #ifndef IRCSPEC_SPAWN_H
@@ -78,7 +79,8 @@ struct spawn *spawn_start(const char *cmd_template, const char *password,
  * first caller to see a death gets it), 0 otherwise. */
 int spawn_poll(struct spawn *sp, struct spawn_exit *ex);
 
-/* Counts deaths observed so far (by spawn_poll, spawn_restart, spawn_stop).
+/* Counts deaths observed so far (by spawn_poll, spawn_restart, spawn_stop,
+ * spawn_terminate).
  * A case that saw the count change, after its own spawn_poll, overlapped a
  * crash. */
 unsigned spawn_generation(const struct spawn *sp);
@@ -87,8 +89,17 @@ unsigned spawn_generation(const struct spawn *sp);
  * server still running (hung) is killed first.  Returns 0, or -1 with err. */
 int spawn_restart(struct spawn *sp, char *err, size_t errsz);
 
+/* The graceful stop without freeing sp, for a caller that wants the
+ * server's last words (exitreport.c): SIGTERM to the process group, a wait
+ * of at most SPAWN_STOP_MS (or the wrapper's stop_ms), SIGKILL at its end.
+ * The one wait spawn_stop would make: after it spawn_stop finds nothing
+ * to stop (and reports the kill, if there was one); spawn_restart starts
+ * the server again.  Returns 1 when it exited by itself (or had died
+ * before: ex filled), 0 when it had to be killed, -1 when none ran. */
+int spawn_terminate(struct spawn *sp, struct spawn_exit *ex);
+
 /* SIGTERM to the process group, SIGKILL after SPAWN_STOP_MS (or the
- * wrapper's stop_ms); frees sp.  When pids is not NULL, *pids / *npids get
+ * wrapper's stop_ms), the same wait as spawn_terminate's; frees sp.  When pids is not NULL, *pids / *npids get
  * the pid of every server started, first to last (malloc'd; the caller
  * frees it).  Returns 0, or -1 with err when
  * something needs reporting (server killed after the timeout or died by a

@@ -14,12 +14,15 @@ prints a LeakSanitizer-style report when SIGTERM stops it (exit 23).
 `--read-delay S` naps S seconds before each recv(), as a loaded server is
 late to read: whatever a client sent meanwhile is then in one read;
 `--reads FILE` appends each recv()'s bytes, in hex, as a line of their own.
+`--ignore-term FILE`: SIGTERM does not stop it (only SIGKILL or SIGINT
+does); each SIGTERM it gets appends "PID TERM" to FILE.
 
     python3 tests/fakeserver.py [--port P] [--bug NAME] [--delay S]
                                 [--crash-on TEXT] [--announce FILE]
                                 [--start-delay S] [--record FILE]
                                 [--isupport "TOKEN=V ..."] [--trace FILE]
                                 [--read-delay S] [--reads FILE]
+                                [--ignore-term FILE]
 
 One process, one selectors loop, one thread: the "block-partial" bug can
 then really stop everyone.  It prints `fakeserver: listening on HOST:PORT`
@@ -568,6 +571,8 @@ def main(argv=None):
     ap.add_argument("--read-delay", type=float, default=0.0, metavar="S",
                     help="seconds to nap before each recv(), as a loaded server")
     ap.add_argument("--reads", metavar="FILE", help="append each recv()'s bytes as a hex line")
+    ap.add_argument("--ignore-term", metavar="FILE",
+                    help='SIGTERM does not stop it: each one appends "PID TERM" to FILE')
     args = ap.parse_args(argv)
     srv = Server(args.bug, args.delay, args.crash_on, args.record, args.isupport, args.trace,
                  hang_on=args.hang_on, longline_on=args.longline_on,
@@ -582,7 +587,11 @@ def main(argv=None):
             sys.exit(23)
         sys.exit(0)
 
-    signal.signal(signal.SIGTERM, stop)
+    def ignore(*_):
+        with open(args.ignore_term, "a") as f:
+            f.write(f"{os.getpid()} TERM\n")
+
+    signal.signal(signal.SIGTERM, ignore if args.ignore_term else stop)
     signal.signal(signal.SIGINT, stop)
     srv.listen(args.port, args.announce, args.start_delay)
     srv.serve_forever()
@@ -604,7 +613,8 @@ class FakeServer:
     @staticmethod
     def argv_for(bug="none", port="{port}", **opts):
         """opts: delay, crash_on, hang_on, longline_on, report_on, leak_on, announce,
-        start_delay, record, isupport, trace, read_delay, reads (the options)."""
+        start_delay, record, isupport, trace, read_delay, reads, ignore_term (the
+        options)."""
         argv = [sys.executable, os.path.abspath(__file__), "--port", str(port), "--bug", bug]
         for name, value in opts.items():
             if value is not None:

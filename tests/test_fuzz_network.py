@@ -434,3 +434,85 @@ def test_liveness_probe_answered_before_registration_pings_again(tmp_path):
     probes = probe_connections(trace)
     assert len(probes) >= 3, probes
     assert all(sum(ln.startswith("PING ") for ln in lines) == 2 for lines in probes[1:]), probes
+
+
+def term_signals(path):
+    """PID -> SIGTERMs a fake server started with --ignore-term PATH got."""
+    got = {}
+    for ln in path.read_text().splitlines() if path.exists() else []:
+        pid = int(ln.split()[0])
+        got[pid] = got.get(pid, 0) + 1
+    return got
+
+
+def announced_pids(path):
+    return [int(ln.split()[0]) for ln in path.read_text().splitlines()]
+
+
+def gone(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_server_ignoring_sigterm_costs_one_wait_at_the_end_of_a_run(tmp_path):
+    # The server of a one-case run ignores SIGTERM.  The stop that reads its
+    # report at exit and the final stop were two waits of 10 s, each after
+    # a SIGTERM of its own; now the one wait ends in SIGKILL and the final
+    # stop has nothing left to do: one SIGTERM, the server killed and
+    # reaped, said once.  (Counted, not timed.)
+    terms, ann = tmp_path / "terms", tmp_path / "pids"
+    spawn = fake(ignore_term=terms, announce=ann)
+    r = replay(spawn, SEEDS / "seed.case")
+    pids = announced_pids(ann)
+    assert len(pids) == 1 and term_signals(terms) == {pids[0]: 1}, (pids, terms.read_text())
+    assert gone(pids[0]), "the server was not killed"
+    assert r.stderr.count("did not exit within 10 s of SIGTERM: killed") == 1, r.stderr
+    assert r.stdout.count("fuzz-fixture-seed") == 1 and "[PASS]" in r.stdout, r.stdout
+
+
+def test_fuzz_against_a_server_ignoring_sigterm_waits_once_a_server(tmp_path):
+    # --runs 3: the graceful stop at the end (for a leak report) was
+    # followed by a restart and the final stop, each waiting 10 s.  Now
+    # the server that ignores SIGTERM gets one and is killed; no restart.
+    terms, ann = tmp_path / "terms", tmp_path / "pids"
+    p, out, s = fuzz(tmp_path, fake(ignore_term=terms, announce=ann), "--runs", "3")
+    assert p.returncode == 0 and s["findings"] == [] and s["inputs"] == 3, p.stderr
+    pids = announced_pids(ann)
+    assert len(pids) == 1 and term_signals(terms) == {pids[0]: 1}, (pids, p.stderr)
+    assert gone(pids[0]) and s["server_restarts"] == 0, s
+    assert p.stderr.count("did not exit within 10 s of SIGTERM: killed") == 1, p.stderr
+
+
+def test_fuzz_stops_graceful_restarts_of_a_server_ignoring_sigterm(tmp_path):
+    # The graceful restart after input 2 (--restart-every 2) finds the
+    # server ignores SIGTERM: it is killed, started again, and said so
+    # once; there are no more (a killed server reports nothing at exit, and
+    # each would wait 10 s).  The second server gets the final stop's
+    # SIGTERM: one each (before: 4 SIGTERMs, at inputs 2 and 4, the end's
+    # restart and the final stop).
+    terms, ann = tmp_path / "terms", tmp_path / "pids"
+    p, out, s = fuzz(tmp_path, fake(ignore_term=terms, announce=ann), "--runs", "5",
+                     "--restart-every", "2")
+    assert p.returncode == 0 and s["findings"] == [] and s["inputs"] == 5, p.stderr
+    pids = announced_pids(ann)
+    assert len(pids) == 2 and term_signals(terms) == {pids[0]: 1, pids[1]: 1}, p.stderr
+    assert all(gone(pid) for pid in pids) and s["server_restarts"] == 1, s
+    assert p.stderr.count("no more graceful restarts") == 1, p.stderr
+    assert p.stderr.count("did not exit within 10 s of SIGTERM: killed") == 1, p.stderr
+
+
+def test_restart_every_sets_the_graceful_restarts(tmp_path):
+    # A leak every input shows at each graceful restart: with
+    # --restart-every 1 the first is at input 1; with 0 there are none,
+    # the end's included, and so no finding.
+    p, out, s = fuzz(tmp_path / "one", fake(leak_on="psst"), "--runs", "2",
+                     "--restart-every", "1", "--no-minimise")
+    leak = [f for f in s["findings"] if f["signature"] == "leak"]
+    assert p.returncode == 1 and leak and leak[0]["input"] == 1, s
+    p, out, s = fuzz(tmp_path / "none", fake(leak_on="psst"), "--runs", "2",
+                     "--restart-every", "0", "--no-minimise")
+    assert p.returncode == 0 and s["findings"] == [] and s["server_restarts"] == 0, s
+
