@@ -50,6 +50,11 @@ struct run {
 	bool *done;           /* per case: finished */
 	bool *overlapped;     /* per case: a server death overlapped it */
 	bool *started;        /* per case: its steps ran (not refused, not "not run") */
+	bool *printed;        /* per case: its line is on the terminal */
+	/* The one case of a --spawn run (a reproducer replayed) prints its line
+	 * after the server's report at exit, which may make it a crash
+	 * (check_exit_report): one line, the final verdict. */
+	bool hold_line;
 	bool report_seen;     /* a living server printed a sanitizer report (under mu) */
 	bool report_pinned;   /* ...and a case re-run alone printed it again */
 	struct supervisor sup;  /* server deaths and restarts (--spawn) */
@@ -291,6 +296,19 @@ static void *worker(void *arg)
 	}
 }
 
+/* Case i's line on the terminal; a second one for the same case (its
+ * verdict changed after a re-run alone, or by the server's report at exit)
+ * says that it replaces the first, so every case has one final verdict. */
+static void print_case(struct run *rn, size_t i)
+{
+	report_term_case(stdout, &rn->res.cases[i], rn->o->color, rn->o->verbose);
+	if (rn->printed[i])
+		printf("      (%s's final verdict: it replaces the line printed for it above)\n",
+		       rn->sel[i]->id);
+	rn->printed[i] = true;
+	fflush(stdout);
+}
+
 /* Prints finished cases in file order while workers run. */
 static void print_in_order(struct run *rn)
 {
@@ -312,9 +330,8 @@ static void print_in_order(struct run *rn)
 		pthread_mutex_unlock(&rn->mu);
 		if (rn->tty)
 			report_progress_clear(stderr);
-		if (!rn->overlapped[printed])
-			report_term_case(stdout, &rn->res.cases[printed], rn->o->color, rn->o->verbose);
-		fflush(stdout);
+		if (!rn->overlapped[printed] && !rn->hold_line)
+			print_case(rn, printed);
 		printed++;
 		pthread_mutex_lock(&rn->mu);
 	}
@@ -347,7 +364,8 @@ static void run_all(struct run *rn)
 		leakpin_free_case(&rn->res.cases[i]);
 		transcript_free(&rn->res.cases[i].tr);
 		run_one(rn, i, true);
-		report_term_case(stdout, &rn->res.cases[i], rn->o->color, rn->o->verbose);
+		if (!rn->hold_line)
+			print_case(rn, i);
 	}
 	if (rn->report_seen && !rn->report_pinned)
 		add_server_report(rn, "sanitizer", "during cases that ran at once the server printed a "
@@ -451,7 +469,8 @@ static void check_exit_report(struct run *rn)
 		struct case_result *cr = &rn->res.cases[one];
 		pin_report(cr, "the server's report at exit, after this case, the only one run",
 			   r->sig, r->text);
-		report_term_case(stdout, cr, rn->o->color, rn->o->verbose);
+		if (!rn->hold_line) /* others were skipped: its line is out */
+			print_case(rn, one);
 	} else if (r->found) {
 		add_server_report(rn, r->sig, r->text);
 	}
@@ -541,7 +560,8 @@ static int run_selected(struct run *rn, const struct baseline *bl)
 	rn->done = calloc(rn->nsel ? rn->nsel : 1, sizeof *rn->done);
 	rn->overlapped = calloc(rn->nsel ? rn->nsel : 1, sizeof *rn->overlapped);
 	rn->started = calloc(rn->nsel ? rn->nsel : 1, sizeof *rn->started);
-	if (!rn->res.cases || !rn->done || !rn->overlapped || !rn->started)
+	rn->printed = calloc(rn->nsel ? rn->nsel : 1, sizeof *rn->printed);
+	if (!rn->res.cases || !rn->done || !rn->overlapped || !rn->started || !rn->printed)
 		return 2;
 	rn->res.ncases = rn->nsel;
 	rn->res.started_unix = (long)time(NULL);
@@ -560,6 +580,7 @@ static int run_selected(struct run *rn, const struct baseline *bl)
 		return 2;
 	}
 	rn->bl = bl;
+	rn->hold_line = rn->sp && !rn->vg && rn->nsel == 1;
 	run_all(rn);
 	rn->res.stopped_early = atomic_load(&rn->stop);
 	bool restart_failed = sup_failed(&rn->sup);
@@ -574,6 +595,8 @@ static int run_selected(struct run *rn, const struct baseline *bl)
 		rn->res.deadline_hit = true;
 	if (rn->sp && !rn->vg && !restart_failed)
 		check_exit_report(rn);
+	if (rn->hold_line)
+		print_case(rn, 0);
 	if (rn->sp && stop_server(rn, err, sizeof err) != 0)
 		fprintf(stderr, "ircspec: %s\n", err);
 	sup_destroy(&rn->sup);
@@ -655,6 +678,7 @@ int main(int argc, char **argv)
 	free(rn.overlapped);
 	free(rn.started);
 	free(rn.order);
+	free(rn.printed);
 	free(rn.res.exit_report);
 	free(rn.sel);
 	caselist_free(&all);

@@ -516,3 +516,39 @@ def test_restart_every_sets_the_graceful_restarts(tmp_path):
                      "--restart-every", "0", "--no-minimise")
     assert p.returncode == 0 and s["findings"] == [] and s["server_restarts"] == 0, s
 
+
+def case_lines(stdout, case_id):
+    """The terminal's per-case lines for case_id (not the Failures section's)."""
+    return [ln.split()[0] for ln in stdout.splitlines()
+            if ln.startswith("  [") and ln.split()[1:2] == [case_id]]
+
+
+def test_leak_at_exit_gives_one_final_verdict_everywhere(tmp_path):
+    # The report at exit makes the one case that ran a crash after it
+    # finished.  Run alone (a reproducer replayed), its line waits for the
+    # report: one line, [CRASH], as JSON and JUnit say (it was [PASS] and
+    # then [CRASH]).  With a second case that was skipped, the case's line
+    # was printed before the server stopped: the later line says it
+    # replaces it.  Without the leak: one [PASS].
+    leak = tmp_path / "leak.case"
+    leak.write_text("id: leak-at-exit\ntitle: t\nspec: modern\nlevel: MUST\ntags: t\n"
+                    "clients: a\n\na: register\na: send PRIVMSG {nick:a} :psst\na: sync\n")
+    skipped = tmp_path / "skipped.case"
+    skipped.write_text("id: needs-oper\ntitle: t\nspec: modern\nlevel: MUST\ntags: t\n"
+                       "requires: oper\nclients: a\n\na: register\na: oper\n")
+    argv = [str(BIN / "ircspec"), "--no-color", "--json", str(tmp_path / "r.json"), "--junit",
+            str(tmp_path / "r.xml"), "--spawn"]
+    for spawn, cases, want in ((fake(leak_on="psst"), [leak], ["[CRASH]"]),
+                               (fake(), [leak], ["[PASS]"]),
+                               (fake(leak_on="psst"), [leak, skipped], ["[PASS]", "[CRASH]"])):
+        r = subprocess.run([*argv, spawn, *map(str, cases)], capture_output=True, text=True,
+                           timeout=120, cwd=REPO)
+        assert case_lines(r.stdout, "leak-at-exit") == want, r.stdout
+        final = want[-1].strip("[]").lower()
+        assert r.returncode == (1 if final == "crash" else 0), r.stdout + r.stderr
+        replaced = "leak-at-exit's final verdict: it replaces the line printed for it above"
+        assert (replaced in r.stdout) == (len(want) == 2), r.stdout
+        rep = json.loads((tmp_path / "r.json").read_text())
+        assert rep["cases"][0]["status"] == final, rep["cases"]
+        xml = (tmp_path / "r.xml").read_text()
+        assert ('<error type="crash"' in xml) == (final == "crash"), xml
