@@ -856,6 +856,40 @@ static void test_whowas_ring(void)
 	feed(a, "QUIT\r\n");
 }
 
+/* The send queue's bookkeeping of partial writes (sendq.c), straight: a
+ * write that ends one byte into a line, then one more byte, then the rest,
+ * and the queue left empty with no ring. */
+static void test_sendq_partial_writes(void)
+{
+	static const char *texts[] = {"abc\r\n", "defgh\r\n", "ij\r\n"};
+	struct sendq q = {0};
+	for (int i = 0; i < 3; i++) {
+		struct line *l = line_new(texts[i], strlen(texts[i]));
+		CHECK(l && sendq_push(&q, l, 1 << 20) == 0, NULL, "push %d", i);
+		line_put(l);
+	}
+	struct iovec iov[8];
+	static const struct {
+		size_t sent;
+		const char *head; /* what the next write starts with, NULL: nothing */
+		int lines;
+	} steps[] = {{6, "efgh\r\n", 2}, {1, "fgh\r\n", 2}, {5, "ij\r\n", 1}, {4, NULL, 0}};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		sendq_consume(&q, steps[i].sent);
+		int n = sendq_iov(&q, iov, 8);
+		CHECK_EQ_INT(n, steps[i].lines, NULL);
+		if (steps[i].head && n > 0)
+			CHECK(iov[0].iov_len == strlen(steps[i].head) &&
+				      memcmp(iov[0].iov_base, steps[i].head, iov[0].iov_len) == 0,
+			      NULL, "after %zu more bytes the next write starts %.*s, want %s",
+			      steps[i].sent, (int)iov[0].iov_len, (const char *)iov[0].iov_base,
+			      steps[i].head);
+	}
+	CHECK(q.ring == NULL && q.count == 0 && q.line_bytes == 0, NULL,
+	      "an emptied queue keeps its ring or bytes");
+	sendq_clear(&q);
+}
+
 int main(void)
 {
 	static const struct oper_cred opers[] = {{"oper", "operpass"}};
@@ -890,6 +924,7 @@ int main(void)
 	test_timers(a, b, c);
 	test_clock_step(b);
 	test_whowas_ring();
+	test_sendq_partial_writes();
 	test_listing_cursor();
 
 	step("srv_destroy frees what is left (LeakSanitizer checks at exit)");
