@@ -97,7 +97,9 @@ SIGNAL_EXIT = "tests/test_lifecycle.py::test_signal_with_busy_clients_exits_clea
 # the send queue's cap to the byte, the clock srv_init takes, a receive queue freed
 SEAM = "tests/test_seam.py"
 TESTED_BY = {
-    "reference-server/motd.c": ["tests/test_motd_file.py", "tests/test_motd_long_lines.py"],
+    "reference-server/motd.c": [SEAM, "tests/test_motd_file.py", "tests/test_motd_long_lines.py"],
+    # str_copy's edges (no room, a cut): bin/seamtest
+    "reference-server/util.c": [SEAM],
     # REHASH re-reads the --motd file (and DIE stops the server): what a
     # case cannot change or survive.
     "reference-server/h_oper.c": ["tests/test_oper_commands.py"],
@@ -159,7 +161,8 @@ PROCESS = ("no case can know what it should send (server configuration), nor see
            "process (its descriptor limit, start-up, exit status and leaks at exit)")
 STATE = ("a state no case can bring about on a server the suite has already run against "
          "(a fresh server's first departures, refircd's own list caps)")
-TESTED_WHY = {f: STATE if f in ("reference-server/client.c", "reference-server/channel.c")
+TESTED_WHY = {f: UNIT if f == "reference-server/util.c"
+              else STATE if f in ("reference-server/client.c", "reference-server/channel.c")
               else UNIT if f in ("reference-server/siphash.c", "reference-server/hmap.c",
                                 "common/casemap.c", "common/ircmsg.c")
               else PROCESS if f in ("reference-server/core.c", "reference-server/netloop.c",

@@ -15,8 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../common/ircmsg.h"
+#include "../../reference-server/motd.h"
+#include "../../reference-server/proto.h"
 #include "../../reference-server/server.h"
 
 #define SERVER_NAME "seam.refircd.test"
@@ -856,6 +859,31 @@ static void test_whowas_ring(void)
 	feed(a, "QUIT\r\n");
 }
 
+/* Two helpers' edges: str_copy into no room writes nothing, and motd_load
+ * clears the message it reports in (REHASH hands it a used buffer). */
+static void test_helpers(void)
+{
+	char room[4] = "zzz";
+	str_copy(room + 1, 0, "ab");
+	CHECK(memcmp(room, "zzz", 4) == 0, NULL, "str_copy into 0 bytes wrote: %s", room);
+	str_copy(room, sizeof room, "abcdef");
+	CHECK(strcmp(room, "abc") == 0, NULL, "str_copy cut to %s, want abc", room);
+	char path[] = "/tmp/seamtest-motd-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0, NULL, "mkstemp");
+	if (fd < 0)
+		return;
+	CHECK(write(fd, "one\ntwo\n", 8) == 8, NULL, "write");
+	close(fd);
+	char msg[64] = "left over from before";
+	char **lines = NULL;
+	CHECK_EQ_INT(motd_load(path, &lines, msg, sizeof msg), 0, NULL);
+	CHECK(msg[0] == '\0', NULL, "motd_load of a good file left the message '%s'", msg);
+	CHECK(lines && lines[0] && strcmp(lines[0], "one") == 0, NULL, "motd line 1");
+	motd_free(lines);
+	unlink(path);
+}
+
 /* The send queue's bookkeeping of partial writes (sendq.c), straight: a
  * write that ends one byte into a line, then one more byte, then the rest,
  * and the queue left empty with no ring. */
@@ -925,6 +953,7 @@ int main(void)
 	test_clock_step(b);
 	test_whowas_ring();
 	test_sendq_partial_writes();
+	test_helpers();
 	test_listing_cursor();
 
 	step("srv_destroy frees what is left (LeakSanitizer checks at exit)");
