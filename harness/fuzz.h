@@ -55,9 +55,6 @@ struct fz_text_opts {
 	const char *id;      /* "fuzz-..." */
 	const char *tags;    /* "fuzz" while fuzzing, "fuzz crash" for a finding */
 	const char *comment; /* lines for the header (each is prefixed "# "), or NULL */
-	bool no_sync;        /* no syncs at all: for a hang, whose reproducer
-				must reach the liveness probe (a sync would
-				fail first, and a failed step is no crash) */
 	unsigned *pongs;     /* out, or NULL: per client, the sync PONGs it gets
 				when every step works; its replies up to the last
 				are the same in every run against a server that

@@ -12,8 +12,6 @@
 
 /* A step line stays under case.c's 4096-byte limit with room to spare. */
 #define LINE_ROOM 3800
-/* A hang's reproducer: time for the server to read the last bytes. */
-#define FZ_SETTLE_MS 200
 
 struct writer {
 	char *out;
@@ -236,8 +234,6 @@ static bool emit_chunks(struct writer *w, const char *who, const struct fz_step 
 static void emit_sync(struct writer *w, unsigned who, unsigned nclients)
 {
 	char names[16];
-	if (w->o->no_sync)
-		return;
 	who_text(who, nclients, names);
 	emits(w, names);
 	emits(w, ": sync\n");
@@ -253,8 +249,6 @@ static void emit_sync(struct writer *w, unsigned who, unsigned nclients)
 static void finish_lines(struct writer *w, unsigned who, unsigned nclients,
 			 const unsigned *since)
 {
-	if (w->o->no_sync)
-		return;
 	while (who) {
 		unsigned first = FZ_CLIENTS;
 		for (unsigned k = 0; k < nclients; k++)
@@ -358,23 +352,6 @@ long fz_to_case(const struct fz_input *in, const struct fz_text_opts *o, char *o
 	 * client's lines, so whatever they made it send to a client is in
 	 * before that client's second PONG (the replies are then the same
 	 * from run to run, and so is the feedback). */
-	/* Without syncs nothing waits for the server to read the last bytes,
-	 * and the end of the case would close the sockets with replies
-	 * unread: RST, and a server may lose bytes it had not read yet.  So
-	 * each open client half-closes (FIN after its bytes) and a pause lets
-	 * the server read them before the liveness probe (a pause only shapes
-	 * the traffic here: nothing is decided by it). */
-	if (o->no_sync && open) {
-		char line[32];
-		for (unsigned k = 0; k < in->nclients; k++) {
-			if (open & (1u << k)) {
-				snprintf(line, sizeof line, "%c: half-close\n", 'a' + k);
-				emits(&w, line);
-			}
-		}
-		snprintf(line, sizeof line, "a: pause %u\n", FZ_SETTLE_MS);
-		emits(&w, line);
-	}
 	for (unsigned round = 0; round < 2 && open; round++)
 		emit_sync(&w, open, in->nclients); /* every PING, then every PONG */
 	return w.full ? -1 : (long)w.len;

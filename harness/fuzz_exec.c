@@ -182,7 +182,7 @@ int fz_exec(struct fz_target *t, const struct fz_input *in, struct fz_result *r,
 {
 	unsigned pongs[FZ_CLIENTS];
 	struct fz_text_opts o = {.oper = t->oper, .id = "fuzz-input", .tags = "fuzz",
-				 .no_sync = t->no_sync, .pongs = pongs};
+				 .pongs = pongs};
 	char *text = malloc(FZ_CASE_MAX + 1);
 	if (!text) {
 		snprintf(err, errsz, "out of memory");

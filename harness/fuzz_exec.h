@@ -20,7 +20,6 @@ struct fz_target {
 	struct spawn *sp;            /* NULL: --host/--port, nothing to restart */
 	struct fz_shm *shm;          /* grey-box coverage map, or NULL */
 	bool oper;                   /* {oper:...} usable */
-	bool no_sync;                /* run inputs as a hang's reproducer is written */
 	unsigned long out_lines;     /* server output lines seen so far */
 	unsigned restarts;           /* server restarts (deaths and hangs) */
 	bool gone;                   /* the server cannot be restarted: stop */

@@ -190,8 +190,6 @@ static void on_finding(struct fuzzer *f, const struct fz_input *in, const struct
 	write_finding(f, fd, in, in); /* at once: an interruption loses nothing */
 	if (g_interrupts)
 		return;
-	/* A hang is replayed as its reproducer will be written: without syncs. */
-	f->t.no_sync = v->fault == FZ_HANG;
 	fd->confirmed = fz_confirm(try_fn, f, in, v, FZ_CONFIRM_TRIES, &fd->confirm_tries);
 	struct fz_input min;
 	if (fd->confirmed >= 2 && !f->o->no_minimise && fz_input_copy(&min, in) == 0) {
@@ -206,7 +204,6 @@ static void on_finding(struct fuzzer *f, const struct fz_input *in, const struct
 	} else {
 		write_finding(f, fd, in, in);
 	}
-	f->t.no_sync = false;
 	fprintf(stderr, "ircspec fuzz: %s replayed %u of %u times, %u steps -> %u (%u runs)\n",
 		fd->name, fd->confirmed, fd->confirm_tries, fd->steps_before, fd->steps_after,
 		fd->min_runs);

@@ -74,9 +74,11 @@ int fz_out_finding(const char *dir, const struct fz_finding *f, const struct fz_
 		 fz_fault_name(f->v.fault), f->v.sig, f->at_input, first, f->confirmed,
 		 f->confirm_tries, f->min_runs, f->steps_before, f->steps_after, f->name);
 	/* robustness: the liveness probe after the steps turns a hang into a
-	 * crash verdict, as it does for every robustness case. */
+	 * crash verdict, as it does for every robustness case, also when a
+	 * sync failed first (the server hung before it could answer); the
+	 * syncs keep the clients' turns, which a hang may need. */
 	struct fz_text_opts o = {.oper = oper, .id = id, .tags = "fuzz crash robustness",
-				 .comment = comment, .no_sync = f->v.fault == FZ_HANG};
+				 .comment = comment};
 	int rc = 0;
 	long n = fz_to_case(in, &o, text, FZ_CASE_MAX + 1);
 	if (n < 0 || write_file(dir, f->name, ".case", text, (size_t)n, err, errsz) != 0)

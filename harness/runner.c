@@ -569,6 +569,7 @@ static int step_expect(struct runctx *x, const struct step *st)
 				    x->c->path, st->line, ms.re_err, l->len);
 			rc = -1;
 		} else if (ms.re_stop == RE_LATE) {
+			x->sess.timed_out = true;
 			snprintf(x->sess.why, sizeof x->sess.why, "%s: nothing matched within %d ms",
 				 x->cl[k].name, x->env->timeout_ms);
 			fail_step(x, st, shown);
@@ -852,12 +853,20 @@ void runner_run_case(struct run_env *env, const struct casefile *c, struct case_
 	 * its own (RFC 2812 2.3), found on any step. */
 	if (x->verdict == V_PASS && x->sess.badline[0])
 		set_verdict(x, V_FAIL, "%s", x->sess.badline);
+	/* A robustness case asks whether the server survives: when it failed
+	 * because a step waited in vain (the server fell silent: not closed,
+	 * not a wrong answer) and the server no longer serves anyone, it hung
+	 * the server, a crash; the failure was only its first sign. */
+	bool failed = x->verdict == V_FAIL && c->robustness && x->sess.timed_out;
 	sess_free(&x->sess);
-	if (x->verdict == V_PASS && needs_liveness(c)) {
-		char why[1024];
-		if (!probe_liveness(env, why, sizeof why))
-			set_verdict(x, V_CRASH, "after this case the server no longer serves a new "
-						"client: %s", why);
+	char why[1024];
+	if ((x->verdict == V_PASS || failed) && needs_liveness(c) &&
+	    !probe_liveness(env, why, sizeof why)) {
+		char first[1024] = "";
+		if (failed)
+			snprintf(first, sizeof first, "\n(the case had failed: %.990s)", x->msg);
+		set_verdict(x, V_CRASH, "after this case the server no longer serves a new "
+					"client: %s%s", why, first);
 	}
 	transcript_settle(&out->tr, &env->transcripts_kept);
 	out->verdict = x->verdict;

@@ -289,6 +289,7 @@ int sess_send(struct session *s, unsigned k, const char *data, size_t len, long 
 		if (done == len)
 			break;
 		if (now_ms() >= deadline) {
+			s->timed_out = true;
 			fail(s, "%s: the server read nothing for %d ms (%zu of %zu bytes sent)",
 			     s->cl[k].name, s->env->timeout_ms, done, len);
 			return -1;
@@ -388,6 +389,7 @@ struct rline *sess_wait(struct session *s, unsigned k, sess_match_fn *match, voi
 		}
 		if (now_ms() >= deadline) {
 			char what[96];
+			s->timed_out = true;
 			snprintf(what, sizeof what, "nothing matched within %d ms", s->env->timeout_ms);
 			fail_wait(s, k, what);
 			return NULL;
@@ -463,6 +465,7 @@ int sess_wait_close(struct session *s, unsigned k, long deadline)
 	struct hconn *c = &s->cl[k].conn;
 	while (c->fd >= 0 && !c->eof) {
 		if (now_ms() >= deadline) {
+			s->timed_out = true;
 			fail_wait(s, k, "the server did not close the connection");
 			return -1;
 		}

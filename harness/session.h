@@ -47,6 +47,8 @@ struct session {
 	struct irc_msg *msg_in, *msg_wait;
 	char why[2048]; /* the failure, when a call returns -1 */
 	char badline[256]; /* the first received line that broke RFC 2812 2.3, or "" */
+	bool timed_out;    /* a wait reached its deadline (the server was silent, not
+			      closed, not answering something else) */
 };
 
 typedef bool sess_match_fn(void *arg, const struct rline *l, const struct irc_msg *m);

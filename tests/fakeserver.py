@@ -14,6 +14,8 @@ prints a LeakSanitizer-style report when SIGTERM stops it (exit 23).
 `--read-delay S` naps S seconds before each recv(), as a loaded server is
 late to read: whatever a client sent meanwhile is then in one read;
 `--reads FILE` appends each recv()'s bytes, in hex, as a line of their own.
+`--armed-by TEXT` holds `--hang-on` back until another connection has
+sent a line containing TEXT (a hang that needs two clients, in order).
 `--ignore-term FILE`: SIGTERM does not stop it (only SIGKILL or SIGINT
 does); each SIGTERM it gets appends "PID TERM" to FILE.
 
@@ -22,7 +24,7 @@ does); each SIGTERM it gets appends "PID TERM" to FILE.
                                 [--start-delay S] [--record FILE]
                                 [--isupport "TOKEN=V ..."] [--trace FILE]
                                 [--read-delay S] [--reads FILE]
-                                [--ignore-term FILE]
+                                [--armed-by TEXT] [--ignore-term FILE]
 
 One process, one selectors loop, one thread: the "block-partial" bug can
 then really stop everyone.  It prints `fakeserver: listening on HOST:PORT`
@@ -139,8 +141,9 @@ class Client:
 class Server:
     def __init__(self, bug="none", delay=2.0, crash_on=None, record=None,
                  isupport=DEFAULT_ISUPPORT, trace=None, hang_on=None, longline_on=None,
-                 report_on=None, leak_on=None, read_delay=0.0, reads=None):
+                 report_on=None, leak_on=None, read_delay=0.0, reads=None, armed_by=None):
         self.hang_on, self.longline_on, self.report_on = hang_on, longline_on, report_on
+        self.armed_by, self.armed_from = armed_by, None
         self.read_delay, self.reads = read_delay, reads
         self.leak_on, self.leaked = leak_on, False
         self.bug = bug
@@ -350,7 +353,10 @@ class Server:
                   file=sys.stderr, flush=True)
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
             os.kill(os.getpid(), signal.SIGSEGV)
-        if self.hang_on and self.hang_on in text:
+        if self.armed_by and self.armed_by in text and self.armed_from is None:
+            self.armed_from = c.number
+        if self.hang_on and self.hang_on in text and \
+                (not self.armed_by or self.armed_from not in (None, c.number)):
             print(f"fakeserver: hanging on purpose at {text!r}", file=sys.stderr, flush=True)
             while True:
                 time.sleep(1)  # SIGTERM still ends it
@@ -571,13 +577,15 @@ def main(argv=None):
     ap.add_argument("--read-delay", type=float, default=0.0, metavar="S",
                     help="seconds to nap before each recv(), as a loaded server")
     ap.add_argument("--reads", metavar="FILE", help="append each recv()'s bytes as a hex line")
+    ap.add_argument("--armed-by", metavar="TEXT",
+                    help="--hang-on only after a line with TEXT from another connection")
     ap.add_argument("--ignore-term", metavar="FILE",
                     help='SIGTERM does not stop it: each one appends "PID TERM" to FILE')
     args = ap.parse_args(argv)
     srv = Server(args.bug, args.delay, args.crash_on, args.record, args.isupport, args.trace,
                  hang_on=args.hang_on, longline_on=args.longline_on,
                  report_on=args.report_on, leak_on=args.leak_on, read_delay=args.read_delay,
-                 reads=args.reads)
+                 reads=args.reads, armed_by=args.armed_by)
 
     def stop(*_):
         if srv.leaked:
@@ -613,8 +621,8 @@ class FakeServer:
     @staticmethod
     def argv_for(bug="none", port="{port}", **opts):
         """opts: delay, crash_on, hang_on, longline_on, report_on, leak_on, announce,
-        start_delay, record, isupport, trace, read_delay, reads, ignore_term (the
-        options)."""
+        start_delay, record, isupport, trace, read_delay, reads, armed_by, ignore_term
+        (the options)."""
         argv = [sys.executable, os.path.abspath(__file__), "--port", str(port), "--bug", bug]
         for name, value in opts.items():
             if value is not None:

@@ -112,6 +112,42 @@ def test_hang_is_found_and_replays_as_crash(tmp_path):
     assert r.returncode == 1 and "[CRASH]" in r.stdout and "no longer serves" in r.stdout
 
 
+def test_hang_needing_two_clients_in_order_keeps_their_turns(tmp_path):
+    # The server hangs on a's "psst" only after b's "tick" (the seed sends
+    # them in that order, each client in its turn).  The reproducer keeps
+    # the syncs that make the turns, so b's line is handled before a's in
+    # every replay (written without syncs, nothing ordered two clients'
+    # lines: a planted hang of this shape replayed 1 time in 10).  The
+    # sync after the hang fails, and the liveness probe makes it a crash.
+    spawn = fake(hang_on="psst", armed_by="tick")
+    p, out, s = fuzz(tmp_path, spawn, "--runs", "1", "--timeout", "300", "--no-minimise")
+    assert p.returncode == 1, p.stderr
+    hang = [f for f in s["findings"] if f["kind"] == "hang"]
+    assert hang and hang[0]["confirmed"] == 3, s
+    lines = steps((out / "hang-1.case").read_text())
+    tick = next(i for i, ln in enumerate(lines) if ":tick" in ln)
+    psst = next(i for i, ln in enumerate(lines) if ":psst" in ln)
+    assert any(ln.startswith("b") and ln.endswith(": sync") or
+               ln.startswith("a b: sync") for ln in lines[tick:psst]), lines
+    r = replay(spawn, out / "hang-1.case")
+    assert r.returncode == 1 and "[CRASH]" in r.stdout, r.stdout
+    assert "no longer serves" in r.stdout and "the case had failed" in r.stdout, r.stdout
+
+
+def test_robustness_case_failing_on_a_hung_server_is_a_crash(tmp_path):
+    # A step that waits in vain on a server that hung: for a robustness
+    # case (does the server survive?) the liveness probe after it says the
+    # server serves nobody, a crash; another case keeps its fail.
+    for tags, want in (("t robustness", "[CRASH]"), ("t", "[FAIL]")):
+        case = tmp_path / "hang.case"
+        case.write_text(f"id: hang-then-sync\ntitle: t\nspec: modern\nlevel: MUST\n"
+                        f"tags: {tags}\nclients: a\n\na: register\n"
+                        "a: send PRIVMSG {nick:a} :tick\na: sync\n")
+        r = replay(fake(hang_on="tick"), case)
+        assert r.returncode == 1 and want in r.stdout, r.stdout
+        assert ("no longer serves" in r.stdout) == (want == "[CRASH]"), r.stdout
+
+
 def test_long_line_is_a_protocol_finding(tmp_path):
     p, out, s = fuzz(tmp_path, fake(longline_on="hello"), "--runs", "1", "--timeout", "1000")
     assert p.returncode == 1, p.stderr
