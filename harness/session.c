@@ -656,6 +656,12 @@ int sess_register(struct session *s, const unsigned *ks, unsigned nk, long deadl
 	for (unsigned i = 0; i < nk; i++)
 		if (start_register(s, ks[i], deadline) != 0)
 			return -1;
+	/* Letting a crowd in can outlast the step's deadline (ngircd accepts
+	 * about ten connections a second): the last client let in still gets
+	 * a whole timeout for its answer, not what the connects left over. */
+	long answer = sess_deadline(s, s->env->timeout_ms);
+	if (answer > deadline)
+		deadline = answer;
 	for (unsigned i = 0; i < nk; i++)
 		if (finish_register(s, ks[i], deadline) != 0)
 			return -1;
