@@ -128,6 +128,7 @@ void client_exit(struct server *s, struct client *c, const char *reason)
 	c->away = NULL;
 	c->state = CLIENT_DEAD;
 	c->closing = true;
+	s->nclosing++;
 	send_mark_dirty(s, c);
 }
 

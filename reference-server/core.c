@@ -306,6 +306,7 @@ void srv_client_free(struct server *s, struct client *c)
 		client_exit(s, c, c->input_eof ? c->exit_reason : "Connection closed");
 		client_reap(s);
 	}
+	s->nclosing--;
 	unlink_client(s, c);
 	frame_reset(&c->framer);
 	buf_clear(&c->recvq);

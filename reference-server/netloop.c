@@ -5,7 +5,10 @@
  * each batch of events and only waits for EV_WRITE when the kernel buffer
  * is full, so a stopped reader costs us nothing but its own queue.  Out of
  * descriptors, new connections are shed (see shed_one), never left waiting
- * in a listener that would then be readable forever. */
+ * in a listener that would then be readable forever.  A client that has
+ * exited keeps its socket until what was queued for it is written (the
+ * rest of a reply it asked for, then ERROR), for as long as it keeps
+ * taking it (see linger). */
 #define _GNU_SOURCE /* accept4 */
 #include "netloop.h"
 
@@ -29,11 +32,13 @@
 #define IOV_BATCH 128 /* lines per sendmsg: ~10 KiB of chat */
 #define ACCEPT_BATCH 64 /* connections taken per wakeup of the listener */
 #define ACCEPT_PAUSE 1  /* seconds the listener rests after an accept error */
+#define LINGER_SECS 10  /* an exited client's output waits this long for room */
 
 struct conn {
 	int fd;
 	struct client *client; /* NULL for the listening socket */
 	unsigned watching;     /* EV_READ / EV_WRITE as registered */
+	time_t linger_until;   /* exited, output left: close by then (monotonic) */
 };
 
 struct netloop {
@@ -341,6 +346,32 @@ static int conn_flush(struct netloop *nl, struct conn *cn)
 	return 0;
 }
 
+/* An exited client's socket, after a flush: closed once nothing is left
+ * to write; otherwise it waits for room, LINGER_SECS at a time, so a
+ * client that half-closed behind a long reply and reads it slowly gets
+ * all of it and the ERROR, while one that stopped reading costs a
+ * descriptor for LINGER_SECS at most. */
+static void linger(struct netloop *nl, struct conn *cn)
+{
+	if (!(cn->watching & EV_WRITE))
+		conn_close(nl, cn);
+	else
+		cn->linger_until = nl->last_tick + LINGER_SECS;
+}
+
+/* Closes the exited clients whose output found no room in time. */
+static void linger_expire(struct netloop *nl, time_t now)
+{
+	struct client *c = nl->srv->clients;
+	while (c) {
+		struct client *next = c->next; /* conn_close frees c */
+		struct conn *cn = c->io;
+		if (c->closing && cn && cn->linger_until && cn->linger_until <= now)
+			conn_close(nl, cn);
+		c = next;
+	}
+}
+
 /* Writes every queue the core touched; closes those that are done. */
 static void drain_dirty(struct netloop *nl)
 {
@@ -350,7 +381,7 @@ static void drain_dirty(struct netloop *nl)
 		if (conn_flush(nl, cn) != 0)
 			continue;
 		if (c->closing)
-			conn_close(nl, cn); /* best effort: what did not fit is dropped */
+			linger(nl, cn);
 	}
 }
 
@@ -361,8 +392,13 @@ static void handle_event(struct netloop *nl, const struct ev_event *e)
 		accept_some(nl);
 		return;
 	}
-	if (cn->client->closing)
-		return; /* drain_dirty closes it */
+	if (cn->client->closing) {
+		/* Lingering (drain_dirty saw it first): only output is left. */
+		if (cn->linger_until && (e->events & (EV_WRITE | EV_ERROR)) &&
+		    conn_flush(nl, cn) == 0)
+			linger(nl, cn);
+		return;
+	}
 	/* Errors surface as a failed recv.  Both directions are served on one
 	 * readiness: a client that keeps sending must still get its backlog. */
 	if ((e->events & (EV_READ | EV_ERROR)) && conn_read(nl, cn, e->events) != 0)
@@ -387,6 +423,7 @@ int netloop_turn(struct netloop *nl, int timeout_ms, char *err, size_t errsz)
 	if (now.mono != nl->last_tick) {
 		nl->last_tick = now.mono;
 		srv_tick(nl->srv, now);
+		linger_expire(nl, now.mono);
 	}
 	srv_run_due(nl->srv);
 	drain_dirty(nl);

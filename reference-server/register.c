@@ -34,7 +34,9 @@ void send_lusers(struct server *s, struct client *c)
 	send_numeric(s, c, RPL_LUSERCLIENT, ":There are %u users and %u invisible on 1 servers",
 		     s->nusers - s->ninvisible, s->ninvisible);
 	send_numeric(s, c, RPL_LUSEROP, "%u :operator(s) online", s->nopers);
-	unsigned unknown = s->nclients - s->nusers;
+	/* A client that has exited is gone, even while its last lines
+	 * (ERROR) are still being written to it. */
+	unsigned unknown = s->nclients - s->nusers - s->nclosing;
 	if (unknown > 0)
 		send_numeric(s, c, RPL_LUSERUNKNOWN, "%u :unknown connection(s)", unknown);
 	send_numeric(s, c, RPL_LUSERCHANNELS, "%u :channels formed", s->nchannels);

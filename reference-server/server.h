@@ -215,6 +215,7 @@ struct server {
 
 	/* LUSERS counters, kept as they change (no scan per command). */
 	unsigned nclients;      /* every connection */
+	unsigned nclosing;      /* exited, last output still being written */
 	unsigned nusers;        /* registered */
 	unsigned ninvisible;    /* registered and +i */
 	unsigned nopers;        /* registered and +o */
