@@ -301,9 +301,10 @@ static int placeholder(const struct expand_ctx *ctx, const char *body, struct ou
 	}
 	memcpy(kind, body, kl);
 	kind[kl] = '\0';
-	if (ctx->lookup(ctx->arg, kind, colon ? colon + 1 : "", val, sizeof val) != 0) {
+	rc = ctx->lookup(ctx->arg, kind, colon ? colon + 1 : "", val, sizeof val);
+	if (rc != 0) {
 		snprintf(err, errsz, "{%s}: %s", body, val);
-		return -1;
+		return rc == EXPAND_SKIP ? EXPAND_SKIP : -1;
 	}
 	put_value(ctx, o, val);
 	return 0;

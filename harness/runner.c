@@ -3,6 +3,7 @@
  * parallel; the first unmet step ends the case with expected vs received. */
 #include "runner.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,28 @@ static int list_base(struct runctx *x, const char *kind, const char *key, char *
 	return 0;
 }
 
+/* {password}, or {password:swapcase}: its letters in the other case, for
+ * a server that must not take it so (standin.c checks the key). */
+static int password(const char *pw, const char *key, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%s", pw);
+	if (!key[0])
+		return 0;
+	bool letter = false;
+	for (char *p = out; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		letter |= isalpha(ch) && ch < 0x80;
+		if (ch < 0x80)
+			*p = (char)(isupper(ch) ? tolower(ch) : toupper(ch));
+	}
+	if (!letter) {
+		snprintf(out, outsz, "the password given (--password) has no letter whose case "
+			 "{password:swapcase} could change");
+		return EXPAND_SKIP;
+	}
+	return 0;
+}
+
 static int lookup(void *arg, const char *kind, const char *key, char *out, size_t outsz)
 {
 	struct runctx *x = arg;
@@ -142,7 +165,7 @@ static int lookup(void *arg, const char *kind, const char *key, char *out, size_
 	} else if (strcmp(kind, "server") == 0) {
 		snprintf(out, outsz, "%s", x->env->ti.server);
 	} else if (strcmp(kind, "password") == 0) {
-		snprintf(out, outsz, "%s", x->env->password ? x->env->password : "");
+		return password(x->env->password ? x->env->password : "", key, out, outsz);
 	} else if (strcmp(kind, "oper") == 0) {
 		snprintf(out, outsz, "%s",
 			 strcmp(key, "name") == 0 ? x->env->oper_name : x->env->oper_pass);

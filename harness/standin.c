@@ -115,6 +115,11 @@ int standin_lookup(void *arg, const char *kind, const char *key, char *out, size
 	} else if (strcmp(kind, "server") == 0) {
 		stand_in(out, outsz, "irc.example.net", CASE_SERVER_MAX);
 	} else if (strcmp(kind, "password") == 0) {
+		if (key[0] && strcmp(key, "swapcase") != 0) {
+			snprintf(out, outsz, "the only key it takes is swapcase "
+				 "({password:swapcase})");
+			return -1;
+		}
 		stand_in(out, outsz, "pw", EXPAND_VALUE_MAX);
 	} else if (strcmp(kind, "isupport") == 0 || strcmp(kind, "oper") == 0) {
 		if (!key[0] || (strcmp(kind, "oper") == 0 && strcmp(key, "name") != 0 &&

@@ -111,6 +111,9 @@ MISTAKES = {
                             "this line, so it has no address yet"),
     "host-of-no-client": (replace_line(9, "a: send PRIVMSG x :{host:x}"), 9,
                           "{host:x}: no client named 'x' in clients:"),
+    "password-unknown-key": (replace_line(9, "a: send PASS {password:upper}"), 9,
+                             "{password:upper}: the only key it takes is swapcase "
+                             "({password:swapcase})"),
     # 8 + 15 (the longest nick) + 2 + 65,520 bytes: past the 65,533 a line
     # to send may have before its CR LF.  (With a 3-byte stand-in nick it
     # used to pass --check, and a 9-byte real one overflowed in the run.)
