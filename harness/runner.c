@@ -393,8 +393,39 @@ static int repeat_times(struct runctx *x, const struct step *st, unsigned *n)
 	return 0;
 }
 
+/* A batch of a burst, to each target whose connection is still open.  A
+ * server may drop a client that floods it (for excess flood, or a send
+ * queue past its cap): the burst to that client ends where the server
+ * closed the connection, noted in its transcript, and the case goes on;
+ * the next step that reads or sends on that client meets the close.
+ * closed[]: per target, set once its connection closed. */
+static int burst_send(struct runctx *x, const struct step *st, const char *p, size_t n,
+		      bool *closed)
+{
+	for (unsigned i = 0; i < st->ntargets; i++) {
+		unsigned k = st->targets[i];
+		if (closed[i])
+			continue;
+		if (x->cl[k].conn.mid_line) {
+			bool slow = false;
+			let_server_read(x, k, &slow);
+		}
+		if (sess_send(&x->sess, k, p, n, sess_deadline(&x->sess, x->env->timeout_ms)) == 0)
+			continue;
+		if (!x->sess.send_closed) {
+			fail_step(x, st, NULL);
+			return -1;
+		}
+		closed[i] = true;
+		sess_event(&x->sess, k, "repeat (line %d): the server closed the connection "
+			   "during the burst; the rest of it is not sent", st->line);
+	}
+	return 0;
+}
+
 static int step_repeat(struct runctx *x, const struct step *st)
 {
+	bool closed[CASE_MAX_CLIENTS] = {false};
 	unsigned times;
 	if (repeat_times(x, st, &times) != 0)
 		return -1;
@@ -419,7 +450,7 @@ static int step_repeat(struct runctx *x, const struct step *st)
 			break;
 		}
 		if (used + len + 2 > PATTERN_TEXT_MAX) {
-			rc = send_all(x, st, batch, used);
+			rc = burst_send(x, st, batch, used, closed);
 			used = 0;
 		}
 		memcpy(batch + used, x->buf, len);
@@ -427,7 +458,7 @@ static int step_repeat(struct runctx *x, const struct step *st)
 		used += len + 2;
 	}
 	if (rc == 0 && used)
-		rc = send_all(x, st, batch, used);
+		rc = burst_send(x, st, batch, used, closed);
 	free(batch);
 	x->counter = 0;
 	return rc;

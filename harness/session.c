@@ -275,6 +275,7 @@ int sess_send(struct session *s, unsigned k, const char *data, size_t len, long 
 		return -1;
 	}
 	size_t done = 0;
+	s->send_closed = false;
 	while (done < len) {
 		/* A held reply cut by a short write finishes its line first. */
 		if (c->held_mid && flush_held(s, k) != 0)
@@ -283,6 +284,7 @@ int sess_send(struct session *s, unsigned k, const char *data, size_t len, long 
 		if (w < 0) {
 			fail(s, "%s: send failed after %zu of %zu bytes: the server closed the "
 				"connection", s->cl[k].name, done, len);
+			s->send_closed = true;
 			return -1;
 		}
 		done += (size_t)w;

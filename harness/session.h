@@ -49,6 +49,8 @@ struct session {
 	char badline[256]; /* the first received line that broke RFC 2812 2.3, or "" */
 	bool timed_out;    /* a wait reached its deadline (the server was silent, not
 			      closed, not answering something else) */
+	bool send_closed;  /* the last sess_send failed: the server had closed or
+			      reset the connection */
 };
 
 typedef bool sess_match_fn(void *arg, const struct rline *l, const struct irc_msg *m);
