@@ -31,15 +31,19 @@ static void send_welcome(struct server *s, struct client *c)
 
 void send_lusers(struct server *s, struct client *c)
 {
+	/* RFC 2812 5.1: 251 and 255 always; "The other replies are only
+	 * sent back if a non-zero count is found for them." */
 	send_numeric(s, c, RPL_LUSERCLIENT, ":There are %u users and %u invisible on 1 servers",
 		     s->nusers - s->ninvisible, s->ninvisible);
-	send_numeric(s, c, RPL_LUSEROP, "%u :operator(s) online", s->nopers);
+	if (s->nopers > 0)
+		send_numeric(s, c, RPL_LUSEROP, "%u :operator(s) online", s->nopers);
 	/* A client that has exited is gone, even while its last lines
 	 * (ERROR) are still being written to it. */
 	unsigned unknown = s->nclients - s->nusers - s->nclosing;
 	if (unknown > 0)
 		send_numeric(s, c, RPL_LUSERUNKNOWN, "%u :unknown connection(s)", unknown);
-	send_numeric(s, c, RPL_LUSERCHANNELS, "%u :channels formed", s->nchannels);
+	if (s->nchannels > 0)
+		send_numeric(s, c, RPL_LUSERCHANNELS, "%u :channels formed", s->nchannels);
 	send_numeric(s, c, RPL_LUSERME, ":I have %u clients and 0 servers", s->nusers);
 	send_numeric(s, c, RPL_LOCALUSERS, "%u %u :Current local users %u, max %u", s->nusers,
 		     s->max_users, s->nusers, s->max_users);

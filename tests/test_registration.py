@@ -2,7 +2,7 @@
 001-004, 005 ISUPPORT, LUSERS 251-255, MOTD 375/372/376."""
 
 import irc
-from irc import SERVER_NAME, uniq
+from irc import SERVER_NAME, uniq, uniq_chan
 
 
 def test_burst_numerics_in_order(connect):
@@ -13,7 +13,7 @@ def test_burst_numerics_in_order(connect):
     # RFC 2812 5.1: 001-004 first, in order; then ISUPPORT, LUSERS, MOTD.
     assert nums[:4] == ["001", "002", "003", "004"], nums
     assert "005" in nums and nums.index("005") > 3, nums
-    for n in ("251", "252", "254", "255", "375", "372", "376"):
+    for n in ("251", "255", "375", "372", "376"):
         assert n in nums, f"{n} missing from the burst {nums}"
     assert nums.index("251") < nums.index("375") < nums.index("376"), nums
     assert nums[-1] == "376", nums
@@ -21,6 +21,25 @@ def test_burst_numerics_in_order(connect):
         if m.command.isdigit():
             assert m.prefix == SERVER_NAME, m.raw
             assert m.params[0] == nick, m.raw
+
+
+def test_lusers_zero_counts_left_out(spawn_server, connect):
+    # RFC 2812 5.1: 251 and 255 always; 252, 253 and 254 "only ... if a
+    # non-zero count is found for them".  A server of its own, so the
+    # counts are this test's.
+    srv = spawn_server()
+    a = connect(srv)
+    burst = a.register(uniq("lu"))
+    nums = [m.command for m in burst]
+    assert "251" in nums and "255" in nums, nums
+    assert not {"252", "253", "254"} & set(nums), nums
+    a.oper()
+    a.join(uniq_chan())
+    a.send("LUSERS")
+    got = {m.command: m for m in a.collect("255")}
+    assert got["252"].params[1] == "1", got["252"].raw
+    assert got["254"].params[1] == "1", got["254"].raw
+    assert "253" not in got, sorted(got)
 
 
 def test_001_names_full_source(connect):
