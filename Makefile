@@ -189,7 +189,9 @@ matrix: bin/refircd bin/ircspec
 
 # Mutation analysis of refircd by the suite: reports/mutants.{md,json}
 # (scripts/mutants/README.md; MUTANTS_MAX, MUTANTS_SEED pick a sample).
-mutants: bin/refircd bin/ircspec
+# Everything: the TESTED_BY pytest files also start bin/refircd-asan and
+# the C drivers.
+mutants: all
 	@$(PYTHON) scripts/mutants/run.py
 
 # cases/REQUIREMENTS.md: every RFC 2812 requirement and the cases testing it,
