@@ -52,6 +52,7 @@ enum frame_result frame_next(struct framer *f, const char **in, size_t *in_len,
 				return FRAME_TOO_LONG;
 			*line = p;
 			*line_len = len;
+			f->bare_lf = len == take;
 			return FRAME_LINE;
 		}
 
@@ -76,6 +77,7 @@ enum frame_result frame_next(struct framer *f, const char **in, size_t *in_len,
 			return FRAME_NEED_MORE;
 
 		size_t len = strip_cr(f->part, f->part_len);
+		int bare_lf = len == f->part_len;
 		f->part_len = 0; /* storage kept until the next reset or line */
 		if (len == 0)
 			continue;
@@ -83,6 +85,7 @@ enum frame_result frame_next(struct framer *f, const char **in, size_t *in_len,
 			return FRAME_TOO_LONG;
 		*line = f->part;
 		*line_len = len;
+		f->bare_lf = bare_lf;
 		return FRAME_LINE;
 	}
 	if (f->part_len == 0 && f->part) {

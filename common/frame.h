@@ -22,6 +22,8 @@ struct framer {
 	char *part;      /* partial line carried between feeds, or NULL */
 	size_t part_len;
 	int discarding;  /* inside an over-long line: drop bytes up to its LF */
+	int bare_lf;     /* the last FRAME_LINE ended in LF alone, no CR (a
+	                    client reading a server checks its line ends) */
 };
 
 enum frame_result {

@@ -129,6 +129,7 @@ static void push_line(struct hconn *c, const char *p, size_t n, long now_ms,
 	l->data[n] = '\0';
 	l->len = n;
 	l->t_ms = now_ms;
+	l->bare_lf = c->fr.bare_lf;
 	l->next = NULL;
 	l->prev = c->tail;
 	if (c->tail)

@@ -29,6 +29,7 @@ struct rline {
 	struct rline *next, *prev;
 	size_t len;
 	long t_ms;
+	bool bare_lf; /* ended by LF alone, no CR before it */
 	char data[]; /* NUL-terminated; may hold NULs inside */
 };
 
@@ -39,6 +40,7 @@ struct hconn {
 	bool reading;    /* false after stop-reading */
 	bool wr_closed;  /* we sent FIN (half-close) */
 	bool mid_line;   /* what we sent last did not end with LF */
+	bool crlf_seen;  /* a line from the server has ended in CR LF */
 	int rcvbuf;      /* SO_RCVBUF set before connecting (the window the
 			    server sees), with a CONN_SMALL_MSS; 0: the kernel's */
 	/* Held replies: whole lines, sent only at a line boundary of the

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "fuzz.h"
+#include "wirecheck.h"
 
 const char *fz_fault_name(enum fz_fault f)
 {
@@ -117,6 +118,14 @@ bool fz_check_protocol(const struct transcript *tr, struct fz_verdict *v)
 {
 	for (size_t i = 0; i < tr->n; i++) {
 		const struct tentry *e = &tr->e[i];
+		if (e->dir == T_EVENT && strstr(e->data, WIRE_LF_INSIDE)) {
+			/* the session saw the line end; the transcript has no CRs */
+			v->fault = FZ_PROTOCOL;
+			snprintf(v->sig, sizeof v->sig, "lf-inside-line");
+			snprintf(v->detail, sizeof v->detail, "client %s got %s", e->client,
+				 WIRE_LF_INSIDE);
+			return true;
+		}
 		if (e->dir != T_RECV)
 			continue;
 		bool nul = false, cr = false;

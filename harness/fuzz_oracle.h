@@ -33,8 +33,9 @@ bool fz_sanitizer_report(const char *text, char *sig, size_t sigsz);
 /* Fills v from a server death described by why (status and last output). */
 void fz_classify_death(const char *why, struct fz_verdict *v);
 
-/* A received line that breaks RFC 2812 2.3 (over 512 bytes with CR LF, or
- * holding NUL or a bare CR): true, v filled. */
+/* A received line that breaks RFC 2812 2.3 (over 512 bytes with CR LF,
+ * holding NUL or a bare CR, or ended by LF alone after lines ended by CR
+ * LF: the session's WIRE_LF_INSIDE event): true, v filled. */
 bool fz_check_protocol(const struct transcript *tr, struct fz_verdict *v);
 /* Whether a client of the session sent DIE or RESTART (RFC 2812 4.3, 4.4):
  * a server that then exits with status 0 did what an operator asked. */

@@ -147,6 +147,13 @@ static void on_line(void *arg, struct hconn *c, struct rline *l)
 	char why[160];
 	if (wire_check_line(l->data, l->len, why, sizeof why) != 0)
 		note_badline(s, k, why);
+	/* A server may end its lines in LF alone (a fault, but not one to
+	 * fail every case on); one that has used CR LF and then ends a line
+	 * in LF alone has sent an LF inside a line, cutting it in two. */
+	if (l->bare_lf && c->crlf_seen)
+		note_badline(s, k, WIRE_LF_INSIDE);
+	else if (!l->bare_lf)
+		c->crlf_seen = true;
 	struct irc_msg *m = s->msg_in;
 	bool ok = irc_parse(m, l->data, l->len) == IRC_PARSE_OK;
 	if (ok && wire_check_target(m, s->cl[k].seen_nick, sizeof s->cl[k].seen_nick, why,

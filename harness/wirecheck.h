@@ -11,6 +11,12 @@
 
 #include <stddef.h>
 
+/* What the session notes (a transcript event) when a line ends in LF
+ * alone after the connection's lines ended in CR LF: an LF inside a line
+ * has cut it in two (the fuzzer's oracle looks for it too). */
+#define WIRE_LF_INSIDE "a line ended by LF alone after lines ended by CR LF: an LF " \
+		       "inside a line (RFC 2812 2.3.1)"
+
 /* Longest content of a line, without its CR LF. */
 #define WIRE_CONTENT_MAX 510
 

@@ -8,7 +8,8 @@ goes away, 401/403/404/411/412/421/433/442/451 where they are due.  `--bug NAME`
 ONE classic bug (see BUGS); `--crash-on TEXT` dies by SIGSEGV, after a line
 on stderr, on the first received line containing TEXT; for the fuzzer's
 oracles, `--hang-on TEXT` stops serving anyone (alive, until SIGTERM),
-`--longline-on TEXT` answers with a 600-byte line, `--report-on TEXT`
+`--longline-on TEXT` answers with a 600-byte line, `--lf-on TEXT` with a
+NOTICE whose text holds an LF (the line arrives cut in two), `--report-on TEXT`
 prints a UBSan-style report on stderr and lives on, and `--leak-on TEXT`
 prints a LeakSanitizer-style report when SIGTERM stops it (exit 23).
 `--read-delay S` naps S seconds before each recv(), as a loaded server is
@@ -86,6 +87,8 @@ BUGS = {
     "long-401": "the 401 ERR_NOSUCHNICK line is 600 bytes long (RFC 2812 2.3: at most 512)",
     "nul-401": "the 401 ERR_NOSUCHNICK text holds a NUL byte",
     "cr-401": "the 401 ERR_NOSUCHNICK text holds a bare CR",
+    "lf-401": "the 401 ERR_NOSUCHNICK text holds an LF (the line arrives cut in two)",
+    "lf-endings": "ends every line in LF alone, no CR (consistently: no line is cut)",
     "target-401": "the 401 ERR_NOSUCHNICK comes with a 402 addressed to the missing nick, "
                   "not to the asker",
     "noprefix-401": "the 401 ERR_NOSUCHNICK comes without a sender prefix",
@@ -141,8 +144,10 @@ class Client:
 class Server:
     def __init__(self, bug="none", delay=2.0, crash_on=None, record=None,
                  isupport=DEFAULT_ISUPPORT, trace=None, hang_on=None, longline_on=None,
-                 report_on=None, leak_on=None, read_delay=0.0, reads=None, armed_by=None):
+                 report_on=None, leak_on=None, read_delay=0.0, reads=None, armed_by=None,
+                 lf_on=None):
         self.hang_on, self.longline_on, self.report_on = hang_on, longline_on, report_on
+        self.lf_on = lf_on
         self.armed_by, self.armed_from = armed_by, None
         self.read_delay, self.reads = read_delay, reads
         self.leak_on, self.leaked = leak_on, False
@@ -310,7 +315,7 @@ class Server:
             self.sel.modify(c.sock, want, c)
 
     def send(self, c, line):
-        data = line.encode("utf-8", "replace") + b"\r\n"
+        data = line.encode("utf-8", "replace") + (b"\n" if self.bug == "lf-endings" else b"\r\n")
         if self.bug == "slow":
             self.later.append((time.monotonic() + self.delay, c, data))
             return
@@ -362,6 +367,8 @@ class Server:
                 time.sleep(1)  # SIGTERM still ends it
         if self.longline_on and self.longline_on in text:
             self.send(c, f":{NAME} NOTICE * :" + "L" * 600)
+        if self.lf_on and self.lf_on in text:
+            self.send(c, f":{NAME} NOTICE * :cut\nin two")
         if self.leak_on and self.leak_on in text:
             self.leaked = True
         if self.report_on and self.report_on in text:
@@ -543,7 +550,8 @@ class Server:
             if not quiet:
                 num = "403" if self.bug == "wrong-numeric" else "401"
                 text = {"long-401": "No such nick/channel " + "x" * 560,
-                        "nul-401": "No such\0nick", "cr-401": "No such\rnick"}
+                        "nul-401": "No such\0nick", "cr-401": "No such\rnick",
+                        "lf-401": "No such\nnick"}
                 if self.bug == "target-401":
                     self.send(c, f":{NAME} 402 {target} {target} :No such server")
                 if self.bug == "noprefix-401":
@@ -564,6 +572,7 @@ def main(argv=None):
     ap.add_argument("--delay", type=float, default=2.0, help="seconds, for --bug slow")
     ap.add_argument("--crash-on", metavar="TEXT")
     ap.add_argument("--hang-on", metavar="TEXT")
+    ap.add_argument("--lf-on", metavar="TEXT")
     ap.add_argument("--longline-on", metavar="TEXT")
     ap.add_argument("--report-on", metavar="TEXT")
     ap.add_argument("--leak-on", metavar="TEXT")
@@ -585,7 +594,7 @@ def main(argv=None):
     srv = Server(args.bug, args.delay, args.crash_on, args.record, args.isupport, args.trace,
                  hang_on=args.hang_on, longline_on=args.longline_on,
                  report_on=args.report_on, leak_on=args.leak_on, read_delay=args.read_delay,
-                 reads=args.reads, armed_by=args.armed_by)
+                 reads=args.reads, armed_by=args.armed_by, lf_on=args.lf_on)
 
     def stop(*_):
         if srv.leaked:
@@ -620,7 +629,7 @@ class FakeServer:
 
     @staticmethod
     def argv_for(bug="none", port="{port}", **opts):
-        """opts: delay, crash_on, hang_on, longline_on, report_on, leak_on, announce,
+        """opts: delay, crash_on, hang_on, longline_on, lf_on, report_on, leak_on, announce,
         start_delay, record, isupport, trace, read_delay, reads, armed_by, ignore_term
         (the options)."""
         argv = [sys.executable, os.path.abspath(__file__), "--port", str(port), "--bug", bug]

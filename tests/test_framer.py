@@ -39,7 +39,8 @@ def model(stream):
         if len(content) > CONTENT_MAX:
             events.append(["too_long"])
         else:
-            events.append(["line", content])
+            # the third field: ended by LF alone (frame.h's bare_lf)
+            events.append(["line", content, not raw.endswith(b"\r")])
     pending = len(tail)
     if len(tail) > PART_MAX:
         events.append(["too_long"])
@@ -48,7 +49,7 @@ def model(stream):
 
 
 def decode(ans):
-    return {"events": [[e[0], parsetool.unlatin(e[1])] if e[0] == "line" else e
+    return {"events": [[e[0], parsetool.unlatin(e[1]), e[2]] if e[0] == "line" else e
                        for e in ans["events"]],
             "pending": ans["pending"]}
 
@@ -96,8 +97,12 @@ def test_every_split_gives_the_same_lines(name):
 def test_model_agrees_on_known_answers():
     # The model itself, pinned to what frame.h promises, so it cannot drift.
     assert model(STREAMS["exact_limits"])["events"] == [
-        ["line", b"x" * 510], ["line", b"y" * 510], ["too_long"], ["too_long"], ["line", b"ok"]]
-    assert model(STREAMS["held_tail"]) == {"events": [["line", b"FIRST"]], "pending": 17}
+        ["line", b"x" * 510, False], ["line", b"y" * 510, True], ["too_long"], ["too_long"],
+        ["line", b"ok", False]]
+    assert model(STREAMS["held_tail"]) == {"events": [["line", b"FIRST", False]],
+                                           "pending": 17}
+    assert model(STREAMS["cr_inside_line"])["events"] == [
+        ["line", b"A\rB", False], ["line", b"C\r", False]]
 
 
 def test_random_streams_random_splits():

@@ -155,6 +155,19 @@ def test_long_line_is_a_protocol_finding(tmp_path):
     assert "623 bytes" in (out / "protocol-1.log").read_text()
 
 
+def test_lf_inside_a_line_is_a_protocol_finding(tmp_path):
+    # ngircd's MODE over-read in FINDINGS.md: a reply's text ends in the
+    # LF of the client's own line; the line reaches the client cut in two,
+    # its first half ended by LF alone after lines ended by CR LF.
+    p, out, s = fuzz(tmp_path, fake(lf_on="hello"), "--runs", "1", "--timeout", "1000")
+    assert p.returncode == 1, p.stderr
+    assert [f for f in s["findings"] if f["signature"] == "lf-inside-line"], s
+    r = replay(fake(lf_on="hello"), out / "protocol-1.case")
+    assert r.returncode == 1 and "LF alone after lines ended by CR LF" in r.stdout, r.stdout
+    r = replay(fake(), out / "protocol-1.case")
+    assert r.returncode == 0, r.stdout
+
+
 def test_sanitizer_report_of_a_living_server(tmp_path):
     p, out, s = fuzz(tmp_path, fake(report_on="psst"), "--runs", "1", "--timeout", "1000")
     assert p.returncode == 1, p.stderr

@@ -29,6 +29,14 @@ def test_correct_fake_server_passes_everything(tmp_path, fake_server):
     assert srv.alive(), srv.output()
 
 
+def test_server_ending_lines_in_lf_alone_passes_everything(tmp_path, fake_server):
+    # LF alone on every line is not RFC 2812's CR LF, but no line is cut:
+    # only an LF-ended line after CR LF ones (lf-401) is a violation.
+    srv = fake_server("lf-endings")
+    run = ircspec(tmp_path, "--port", srv.port, *OPTS, FIXTURE)
+    assert_all_pass(run)
+
+
 def test_refircd_passes_everything(tmp_path, server):
     run = ircspec(tmp_path, "--port", server.port, *OPTS, FIXTURE)
     assert_all_pass(run)
@@ -58,6 +66,10 @@ BROKEN = {
                                                 "(RFC 2812 2.3: at most 512)"]}, ()),
     "nul-401": ({"fx-privmsg-nosuchnick-401": ["the server sent a NUL byte inside a line"]}, ()),
     "cr-401": ({"fx-privmsg-nosuchnick-401": ["the server sent a CR inside a line"]}, ()),
+    # The LF cuts the 401 in two: its first half ends in LF alone where
+    # every line before ended in CR LF.
+    "lf-401": ({"fx-privmsg-nosuchnick-401": ["the server sent a line ended by LF alone "
+                                              "after lines ended by CR LF"]}, ()),
     # RFC 2812 2.4: every numeric names its recipient; the case never
     # looks at the stray 402, the numeric check does.
     "target-401": ({"fx-privmsg-nosuchnick-401": ["the server sent numeric 402 addressed to",

@@ -338,7 +338,7 @@ static int do_frame(char *args, char *tmp)
 			if (r == FRAME_LINE) {
 				fputs("[\"line\",", stdout);
 				json_str(line, line_len);
-				putchar(']');
+				fputs(f.bare_lf ? ",true]" : ",false]", stdout);
 			} else if (r == FRAME_TOO_LONG) {
 				fputs("[\"too_long\"]", stdout);
 			} else {
