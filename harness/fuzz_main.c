@@ -34,6 +34,7 @@
 #define FZ_MIN_TRIES 400
 #define FZ_MIN_TRIES_HANG 24   /* each costs timeouts */
 #define FZ_MIN_MS 60000
+#define FZ_LATE_STOP_MS 2000 /* the stop's wait for the exit, past the deadline */
 
 struct fuzzer {
 	struct fz_cli *o;
@@ -484,6 +485,10 @@ static int fuzz_run(struct fuzzer *f, const struct caselist *all)
 	f->st.deadline_hit = dl > 1 && now_ms() >= dl;
 	f->st.restarts = f->t.restarts;
 	f->st.corpus = f->ncorpus;
+	/* Past --seconds (or interrupted) the run must end: a server that
+	 * ignores SIGTERM gets FZ_LATE_STOP_MS, not the whole wait. */
+	if (f->sp && (f->st.deadline_hit || f->st.interrupted))
+		spawn_cap_stop(f->sp, FZ_LATE_STOP_MS);
 	stop_target(f);
 	f->st.seconds = (double)(now_ms() - f->t0) / 1000.0;
 	char path[1100];

@@ -58,6 +58,7 @@ struct spawn {
 	pid_t pid;              /* 0: none running */
 	bool busy;              /* restart/stop reap themselves; spawn_poll keeps off */
 	long killed_ms;         /* spawn_terminate killed it after this wait (0: no) */
+	long stop_cap_ms;       /* spawn_cap_stop's bound on the wait (0: none) */
 	unsigned generation;
 	long *pids;             /* every server started (spawn_stop hands them out) */
 	size_t npids;
@@ -562,6 +563,9 @@ static enum term terminate(struct spawn *sp, struct spawn_exit *ex, long *limit_
 	pid_t pid = sp->pid;
 	pthread_mutex_unlock(&sp->mu);
 	*limit_ms = sp->wrapped && sp->wrap.stop_ms ? sp->wrap.stop_ms : SPAWN_STOP_MS;
+	long cap = sp->stop_cap_ms;
+	if (cap && !sp->wrapped && cap < *limit_ms)
+		*limit_ms = cap;
 	if (pid <= 0)
 		return TERM_NONE;
 	if (reap_or_signal(sp, ex, SIGTERM))
@@ -580,6 +584,13 @@ static enum term terminate(struct spawn *sp, struct spawn_exit *ex, long *limit_
 	}
 	kill_reap(sp, ex);
 	return TERM_KILLED;
+}
+
+void spawn_cap_stop(struct spawn *sp, long ms)
+{
+	pthread_mutex_lock(&sp->life); /* not under way: a stop reads it */
+	sp->stop_cap_ms = ms;
+	pthread_mutex_unlock(&sp->life);
 }
 
 static void killed_message(long limit_ms, char *err, size_t errsz)

@@ -118,6 +118,13 @@ void spawn_kill_all_now(void);
 /* The running server's pid (0 when none): for tests and diagnostics. */
 pid_t spawn_pid(struct spawn *sp);
 
+/* Bounds the wait of later stops (spawn_terminate, spawn_stop) for the
+ * server's exit to ms, below SPAWN_STOP_MS: for a run past its deadline,
+ * which must end, a server that ignores SIGTERM costs ms, not 10 s.  Not
+ * under a wrapper (Valgrind writes its leak report while the server
+ * exits, and needs its stop_ms). */
+void spawn_cap_stop(struct spawn *sp, long ms);
+
 /* The server's last nlines output lines so far, '\n'-separated (a
  * report shows them beside a failed case). */
 void spawn_tail(struct spawn *sp, unsigned nlines, char *out, size_t outsz);

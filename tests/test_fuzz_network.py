@@ -535,6 +535,19 @@ def test_fuzz_against_a_server_ignoring_sigterm_waits_once_a_server(tmp_path):
     assert p.stderr.count("did not exit within 10 s of SIGTERM: killed") == 1, p.stderr
 
 
+def test_fuzz_past_its_deadline_waits_less_for_a_server_ignoring_sigterm(tmp_path):
+    # --seconds: the run is over when the stop comes, which must not add
+    # the whole 10 s wait to it; the server gets 2 s (said, not timed).
+    terms, ann = tmp_path / "terms", tmp_path / "pids"
+    p, out, s = fuzz(tmp_path, fake(ignore_term=terms, announce=ann), "--seconds", "2",
+                     "--no-minimise")
+    assert s["deadline_hit"], s
+    pids = announced_pids(ann)
+    assert all(gone(pid) for pid in pids), pids
+    assert p.stderr.count("did not exit within 2 s of SIGTERM: killed") == 1, p.stderr
+    assert "within 10 s" not in p.stderr, p.stderr
+
+
 def test_fuzz_stops_graceful_restarts_of_a_server_ignoring_sigterm(tmp_path):
     # The graceful restart after input 2 (--restart-every 2) finds the
     # server ignores SIGTERM: it is killed, started again, and said so
