@@ -308,7 +308,9 @@ static void cycle(struct fuzzer *f, bool last)
 			on_finding(f, &f->window[lo], &v, try_leak);
 	}
 	drop_window(f);
-	if (killed && !last) { /* at the end, spawn_stop says so */
+	/* At the end spawn_stop says so; a failed restart ends the run and
+	 * says why ("run stopped"). */
+	if (killed && !last && !f->t.gone) {
 		if (f->tty)
 			fputc('\n', stderr);
 		fprintf(stderr, "ircspec fuzz: the server did not exit within %d s of SIGTERM "

@@ -566,6 +566,25 @@ def test_fuzz_stops_graceful_restarts_of_a_server_ignoring_sigterm(tmp_path):
     assert p.stderr.count("did not exit within 10 s of SIGTERM: killed") == 1, p.stderr
 
 
+def test_failed_graceful_restart_is_said_once_as_the_run_stopping(tmp_path):
+    # The server ignores SIGTERM, so the graceful restart after input 2 kills
+    # it; the start script refuses a second start.  The run stops, saying
+    # why, and does not also claim the server was "started again".
+    terms, state = tmp_path / "terms", tmp_path / "started-once"
+    script = tmp_path / "start-once.sh"
+    script.write_text(
+        "#!/bin/sh\n"
+        f"if [ -e '{state}' ]; then echo 'start-once: refusing to start again' >&2; exit 1; fi\n"
+        f"touch '{state}'\n"
+        "exec " + fake(ignore_term=terms).replace("{port}", '"$1"') + "\n")
+    script.chmod(0o755)
+    p, out, s = fuzz(tmp_path, f"{script} {{port}}", "--runs", "5", "--restart-every", "2")
+    assert "ircspec fuzz: run stopped: " in p.stderr, p.stderr
+    assert "start-once: refusing to start again" in p.stderr, p.stderr
+    assert "started again" not in p.stderr, p.stderr
+    assert s is not None and s["inputs"] == 2, s
+
+
 def test_restart_every_sets_the_graceful_restarts(tmp_path):
     # A leak every input shows at each graceful restart: with
     # --restart-every 1 the first is at input 1; with 0 there are none,
