@@ -73,7 +73,10 @@ void h_user(struct server *s, struct client *c, const struct irc_msg *m)
 		return;
 	}
 	const char *user = m->params[0];
-	if (!user[0]) {
+	/* An empty <user> or <realname> is a parameter missing (Modern:
+	 * "SHOULD reject the command with ERR_NEEDMOREPARAMS (even an empty
+	 * parameter is provided)"), as inspircd and hybrid answer. */
+	if (!user[0] || !m->params[3][0]) {
 		send_numeric(s, c, ERR_NEEDMOREPARAMS, "USER :Not enough parameters");
 		return;
 	}
