@@ -12,7 +12,7 @@ import socket
 
 import pytest
 
-from irc import BIN, uniq
+from irc import BIN, OPER_NAME, uniq
 
 
 def test_trace_class_counts_every_connection(spawn_server, connect):
@@ -48,6 +48,22 @@ def test_info_says_compiled_and_started(spawn_server, connect):
     texts = [m.params[-1] for m in c.collect("374") if m.command == "371"]
     assert any(re.match(r"Compiled \w{3} [ \d]\d \d{4} \d\d:\d\d:\d\d$", t) for t in texts), texts
     assert any(t.startswith("Started ") and re.search(r"\d{4}", t) for t in texts), texts
+    # "information describing the server": what it is and implements, before the dates
+    assert any("RFC 2812" in t for t in texts[:texts.index(next(t for t in texts if t.startswith("Compiled ")))]), texts
+
+
+def test_stats_o_lists_every_operator(spawn_server, connect):
+    """STATS o (RFC 2812 3.4.4, 243 RPL_STATSOLINE) lists each configured
+    operator once, in the order given: every suite run configures one, so
+    no case sees a listing that stops after the first or walks the wrong
+    way.  Three here, the last without ever being used."""
+    srv = spawn_server(extra=("--oper", "second:pw2", "--oper", "third:pw3"))
+    c = connect(srv)
+    c.register(uniq("so"))
+    c.send("STATS o")
+    got = c.collect("219")
+    names = [m.params[-1] for m in got if m.command == "243"]
+    assert names == [OPER_NAME, "second", "third"], [m.raw for m in got]
 
 
 def test_stats_u_uptime_after_30_days(spawn_server, connect, tmp_path, monkeypatch):
