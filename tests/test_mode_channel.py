@@ -353,3 +353,66 @@ def test_timestamps_are_now(chan):
     op.send(f"TOPIC {name}")
     m = op.expect(333, op.nick, name)
     assert abs(int(m.params[3]) - time.time()) < 120, m.raw
+
+
+def _packing_channel(spawn_server, connect):
+    """A fresh server (make mutants gives these tests the schema build
+    through spawn_server), an operator in a new channel, and the fixed
+    part of its MODE announcements, ":<source> MODE <chan> "."""
+    srv = spawn_server()
+    op = connect(srv)
+    op.register(uniq("mp"))
+    name = uniq_chan()
+    joined = op.join(name)
+    source = next(m.prefix for m in joined if m.command == "JOIN")
+    return op, name, len(f":{source} MODE {name} ")
+
+
+def _masks(count, total, tag):
+    """count distinct ban masks of total bytes in all, as even as can be:
+    <tag><i>nnn!*@hhh, the nick part at most 30 bytes and the host at
+    most 63 (NICKLEN, HOSTLEN), so no mask is cut when it is stored."""
+    out = []
+    for i in range(count):
+        rest = total // count + (1 if i < total % count else 0) - len("!*@")
+        nick = f"{tag}{i}".ljust(min(30, rest - 1), "n")
+        out.append(f"{nick}!*@" + "h" * (rest - len(nick)))
+    assert all(len(m) - m.index("@") - 1 <= 63 for m in out), out
+    return out
+
+
+def _mode_lines(op, name, until):
+    got = op.collect(lambda m: m.command == "MODE" and until(m))
+    return [m for m in got if m.command == "MODE" and m.params[0].lower() == name.lower()]
+
+
+def test_mode_line_filled_to_510_bytes_is_one_line(spawn_server, connect):
+    """refircd starts a new MODE line only when the next change would pass
+    510 bytes (IRC_LINE_CONTENT_MAX), so six bans that make exactly 510
+    go out as one line.  How full a server packs its MODE announcements is
+    its own choice, so no case can ask for this; an estimate of a
+    change's size that is one byte high splits this line in two."""
+    op, name, fixed = _packing_channel(spawn_server, connect)
+    modes = "+" + "b" * 6
+    masks = _masks(6, 510 - fixed - len(modes) - 6, "f")
+    op.send(f"MODE {name} {modes} {' '.join(masks)}")
+    lines = _mode_lines(op, name, lambda m: masks[-1] in m.params)
+    assert len(lines) == 1, [m.raw for m in lines]
+    assert len(lines[0].raw) == 510 and lines[0].params[1:] == [modes] + masks, lines[0].raw
+
+
+def test_mode_flag_that_would_pass_510_bytes_starts_a_line(spawn_server, connect):
+    """Five bans leave one byte of a 510-byte line; the "-l" behind them
+    needs two (sign and letter), so it goes on a line of its own, and the
+    first line keeps every mask whole.  An estimate of a change without
+    a parameter that is one byte low puts "-l" on the full line, which
+    finish_line then cuts at 510 bytes: the last mask loses a byte."""
+    op, name, fixed = _packing_channel(spawn_server, connect)
+    op.send(f"MODE {name} +l 5")
+    op.expect("MODE", name, "+l", "5")
+    modes = "+" + "b" * 5
+    masks = _masks(5, 510 - 1 - fixed - len(modes) - 5, "g")
+    op.send(f"MODE {name} {modes}-l {' '.join(masks)}")
+    lines = _mode_lines(op, name, lambda m: m.params[1] == "-l" or "-l" in m.params[1])
+    assert [m.params[1:] for m in lines] == [[modes] + masks, ["-l"]], [m.raw for m in lines]
+    assert len(lines[0].raw) == 509, lines[0].raw

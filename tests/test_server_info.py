@@ -44,8 +44,12 @@ def test_info_says_compiled_and_started(spawn_server, connect):
     srv = spawn_server()
     c = connect(srv)
     c.register(uniq("in"))
+    c.send("VERSION")
+    version = c.expect("351", c.nick).params[1].rsplit(".", 1)[0]  # "<version>.<debuglevel>"
     c.send("INFO")
     texts = [m.params[-1] for m in c.collect("374") if m.command == "371"]
+    # "its version" first, the one VERSION (351) gives
+    assert texts and texts[0].startswith(version + " "), (version, texts)
     assert any(re.match(r"Compiled \w{3} [ \d]\d \d{4} \d\d:\d\d:\d\d$", t) for t in texts), texts
     assert any(t.startswith("Started ") and re.search(r"\d{4}", t) for t in texts), texts
     # "information describing the server": what it is and implements, before the dates

@@ -114,6 +114,12 @@ TESTED_BY = {
     # TRACE's 209 count and INFO's dates: content the RFC leaves to the server
     "reference-server/h_network.c": ["tests/test_server_info.py"],
     "reference-server/h_query.c": ["tests/test_server_info.py"],
+    # How full a MODE announcement is packed (a new line only when the next
+    # change would pass 510 bytes): any split that keeps lines whole is
+    # conformant, so no case can ask for refircd's.
+    "reference-server/h_mode.c": [
+        "tests/test_mode_channel.py::test_mode_line_filled_to_510_bytes_is_one_line",
+        "tests/test_mode_channel.py::test_mode_flag_that_would_pass_510_bytes_starts_a_line"],
     "reference-server/pace.c": ["tests/test_flood.py"],
     # Only the tests that reach what core.c decides (a file's other tests
     # cost a surviving mutant their time, 17 s for test_flood.py's paste):
@@ -133,8 +139,9 @@ TESTED_BY = {
     "reference-server/netloop.c": ["tests/test_lifecycle.py::test_port_in_use_refused",
                                    SIGNAL_EXIT, "tests/test_robust_fd_limit.py", PING_DROP],
     # WHOWAS's ring grows from empty only in a server's first departures,
-    # which a suite run has long passed when any case can ask
-    "reference-server/client.c": ["tests/test_whowas_ring.py"],
+    # which a suite run has long passed when any case can ask; a KILLed
+    # nick's delay ends a minute on (the clock moved by bin/clockstep.so)
+    "reference-server/client.c": ["tests/test_whowas_ring.py", "tests/test_nick_delay.py"],
     # a channel's invitations at refircd's cap (MAXINVITES, 1024)
     "reference-server/channel.c": ["tests/test_invite_cap.py", SIGNAL_EXIT],
     # send_motd's lines: the mutants' runs have no --motd file (422)
@@ -160,10 +167,14 @@ CONFIG = "no case can know what it should send (server configuration)"
 UNIT = "what it computes reaches no client as such; its unit test checks it"
 PROCESS = ("no case can know what it should send (server configuration), nor see the "
            "process (its descriptor limit, start-up, exit status and leaks at exit)")
+CHOICE = ("how it packs its lines is the server's own choice (MODE announcements filled to "
+          "510 bytes), which no case can require")
 STATE = ("a state no case can bring about on a server the suite has already run against "
-         "(a fresh server's first departures, refircd's own list caps)")
+         "(a fresh server's first departures, refircd's own list caps, the end of a "
+         "minute's nick delay)")
 TESTED_WHY = {f: UNIT if f == "reference-server/util.c"
               else STATE if f in ("reference-server/client.c", "reference-server/channel.c")
+              else CHOICE if f == "reference-server/h_mode.c"
               else UNIT if f in ("reference-server/siphash.c", "reference-server/hmap.c",
                                 "common/casemap.c", "common/ircmsg.c")
               else PROCESS if f in ("reference-server/core.c", "reference-server/netloop.c",
