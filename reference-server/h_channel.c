@@ -462,7 +462,7 @@ void h_join(struct server *s, struct client *c, const struct irc_msg *m)
 		return;
 	}
 	str_copy(names, sizeof names, m->params[0]);
-	str_copy(keys, sizeof keys, m->nparams > 1 ? m->params[1] : "");
+	str_copy(keys, sizeof keys, m->params[1]); /* "" when not given */
 	unsigned nnames = split_list(names, namev, list_next);
 	unsigned nkeys = keys[0] ? split_list(keys, keyv, list_next_item) : 0;
 

@@ -20,7 +20,7 @@ void h_pass(struct server *s, struct client *c, const struct irc_msg *m)
 
 void h_nick(struct server *s, struct client *c, const struct irc_msg *m)
 {
-	if (m->nparams < 1 || !m->params[0][0]) {
+	if (!m->params[0][0]) {
 		send_numeric(s, c, ERR_NONICKNAMEGIVEN, ":No nickname given");
 		return;
 	}
@@ -125,7 +125,7 @@ void h_quit(struct server *s, struct client *c, const struct irc_msg *m)
 
 void h_ping(struct server *s, struct client *c, const struct irc_msg *m)
 {
-	if (m->nparams < 1 || !m->params[0][0]) {
+	if (!m->params[0][0]) {
 		send_numeric(s, c, ERR_NOORIGIN, ":No origin specified");
 		return;
 	}
@@ -141,7 +141,7 @@ void h_pong(struct server *s, struct client *c, const struct irc_msg *m)
 	/* The timer was already reset by the input itself.  RFC 2812 3.7.3:
 	 * PONG <server> [ <server2> ] is forwarded to <server2>; a network of
 	 * one can forward it nowhere but here. */
-	if (m->nparams < 1 || !m->params[0][0])
+	if (!m->params[0][0])
 		send_numeric(s, c, ERR_NOORIGIN, ":No origin specified");
 	else if (m->nparams > 1 && m->params[1][0] && !irc_mask_match(m->params[1], s->name))
 		send_numeric(s, c, ERR_NOSUCHSERVER, "%s :No such server", m->params[1]);
@@ -163,7 +163,7 @@ void h_cap(struct server *s, struct client *c, const struct irc_msg *m)
 		if (c->state == CLIENT_UNREGISTERED)
 			c->cap_negotiating = true;
 		send_fmt(s, c, ":%s CAP %s NAK :%s", s->name, target,
-			 m->nparams > 1 ? m->params[1] : "");
+			 m->params[1]);
 	} else if (strcasecmp(sub, "END") == 0) {
 		c->cap_negotiating = false;
 		client_try_register(s, c);

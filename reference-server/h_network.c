@@ -69,9 +69,9 @@ void h_servlist(struct server *s, struct client *c, const struct irc_msg *m)
 /* SQUERY <servicename> <text>: answered like PRIVMSG to a missing nick. */
 void h_squery(struct server *s, struct client *c, const struct irc_msg *m)
 {
-	if (m->nparams < 1 || !m->params[0][0])
+	if (!m->params[0][0]) /* none, or empty: irc_parse leaves "" past nparams */
 		send_numeric(s, c, ERR_NORECIPIENT, ":No recipient given (SQUERY)");
-	else if (m->nparams < 2 || !m->params[1][0])
+	else if (!m->params[1][0])
 		send_numeric(s, c, ERR_NOTEXTTOSEND, ":No text to send");
 	else
 		send_numeric(s, c, ERR_NOSUCHSERVICE, "%s :No such service", m->params[0]);

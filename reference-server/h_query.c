@@ -33,9 +33,10 @@
  * one server a target names us when it matches our name, or - as 3.4.9's
  * example "ADMIN syrk" shows - is the nick of someone connected here.
  * Otherwise 402 is sent and false returned. */
+/* target "" is no target (irc_parse leaves "" past nparams): this server. */
 static bool target_is_us(struct server *s, struct client *c, const char *target)
 {
-	if (!target || target[0] == '\0' || irc_mask_match(target, s->name) ||
+	if (target[0] == '\0' || irc_mask_match(target, s->name) ||
 	    client_find(s, target))
 		return true;
 	send_numeric(s, c, ERR_NOSUCHSERVER, "%s :No such server", target);
@@ -167,7 +168,7 @@ static bool chan_visible(const struct channel *ch, const struct client *asker)
 
 void h_motd(struct server *s, struct client *c, const struct irc_msg *m)
 {
-	if (target_is_us(s, c, m->nparams >= 1 ? m->params[0] : NULL))
+	if (target_is_us(s, c, m->params[0]))
 		send_motd(s, c);
 }
 
@@ -175,7 +176,7 @@ void h_motd(struct server *s, struct client *c, const struct irc_msg *m)
  * with one server every mask gives the same counts, so it is not used. */
 void h_lusers(struct server *s, struct client *c, const struct irc_msg *m)
 {
-	if (target_is_us(s, c, m->nparams >= 2 ? m->params[1] : NULL))
+	if (target_is_us(s, c, m->params[1]))
 		send_lusers(s, c);
 }
 
@@ -183,7 +184,7 @@ void h_lusers(struct server *s, struct client *c, const struct irc_msg *m)
  * no debug level, so it is empty. */
 void h_version(struct server *s, struct client *c, const struct irc_msg *m)
 {
-	if (!target_is_us(s, c, m->nparams >= 1 ? m->params[0] : NULL))
+	if (!target_is_us(s, c, m->params[0]))
 		return;
 	send_numeric(s, c, RPL_VERSION, "%s. %s :%s", REFIRCD_VERSION, s->name,
 		     "ircspec reference server for RFC 2812");
@@ -246,7 +247,7 @@ void h_stats(struct server *s, struct client *c, const struct irc_msg *m)
 {
 	char letter = m->nparams >= 1 && m->params[0][0] ? m->params[0][0] : '*';
 
-	if (!target_is_us(s, c, m->nparams >= 2 ? m->params[1] : NULL))
+	if (!target_is_us(s, c, m->params[1]))
 		return;
 	switch (letter) {
 	case 'l': case 'L':
@@ -277,7 +278,7 @@ void h_links(struct server *s, struct client *c, const struct irc_msg *m)
 		if (!target_is_us(s, c, m->params[0]))
 			return;
 		mask = m->params[1];
-	} else if (m->nparams == 1 && m->params[0][0]) {
+	} else if (m->params[0][0]) {
 		mask = m->params[0];
 	}
 	if (irc_mask_match(mask, s->name))
@@ -291,7 +292,7 @@ void h_time(struct server *s, struct client *c, const struct irc_msg *m)
 {
 	char when[96];
 
-	if (!target_is_us(s, c, m->nparams >= 1 ? m->params[0] : NULL))
+	if (!target_is_us(s, c, m->params[0]))
 		return;
 	format_time(s->now, when, sizeof when);
 	send_numeric(s, c, RPL_TIME, "%s :%s", s->name, when);
@@ -302,7 +303,7 @@ void h_time(struct server *s, struct client *c, const struct irc_msg *m)
  * message with each." */
 void h_admin(struct server *s, struct client *c, const struct irc_msg *m)
 {
-	if (!target_is_us(s, c, m->nparams >= 1 ? m->params[0] : NULL))
+	if (!target_is_us(s, c, m->params[0]))
 		return;
 	send_numeric(s, c, RPL_ADMINME, "%s :Administrative info", s->name);
 	send_numeric(s, c, RPL_ADMINLOC1, ":refircd, the ircspec reference server");
@@ -317,7 +318,7 @@ void h_info(struct server *s, struct client *c, const struct irc_msg *m)
 {
 	char started[96];
 
-	if (!target_is_us(s, c, m->nparams >= 1 ? m->params[0] : NULL))
+	if (!target_is_us(s, c, m->params[0]))
 		return;
 	format_time(s->started, started, sizeof started);
 	send_numeric(s, c, RPL_INFO, ":%s - the ircspec reference IRC server", REFIRCD_VERSION);
@@ -508,7 +509,7 @@ static void whois_one(struct server *s, struct client *c, const char *nick)
 void h_whois(struct server *s, struct client *c, const struct irc_msg *m)
 {
 	char list[IRC_PARSE_MAX + 1];
-	const char *nicks = m->nparams >= 2 ? m->params[1] : m->nparams == 1 ? m->params[0] : "";
+	const char *nicks = m->nparams >= 2 ? m->params[1] : m->params[0];
 	char *rest = list, *nick;
 	unsigned n = 0;
 

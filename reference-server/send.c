@@ -87,13 +87,14 @@ void send_fmt(struct server *s, struct client *to, const char *fmt, ...)
 
 /* ":<server> <NNN> <nick or *> " into buf, as snprintf would write it.
  * Put together by hand: it heads every numeric (17 in a welcome burst), and
- * its parts have known bounds (SERVERNAMELEN, NICKLEN, three digits), so it
- * always fits and a printf per reply is saved. */
-static int numeric_head(char *buf, const struct server *s, int num, const struct client *to)
+ * its parts have known bounds (SERVERNAMELEN, NICKLEN, and num, one of
+ * numerics.h's three-digit replies), so it always fits and a printf per
+ * reply is saved. */
+_Static_assert(1 + SERVERNAMELEN + 5 + NICKLEN + 1 < IRC_LINE_CONTENT_MAX,
+	       "a numeric's head fits a line with room for its text");
+static size_t numeric_head(char *buf, const struct server *s, int num,
+			   const struct client *to)
 {
-	if (num < 0 || num > 999)
-		return snprintf(buf, IRC_LINE_CONTENT_MAX + 1, ":%s %03d %s ", s->name, num,
-				to->nick[0] ? to->nick : "*");
 	const char *nick = to->nick[0] ? to->nick : "*";
 	size_t name_len = strlen(s->name), nick_len = strlen(nick);
 	char *p = buf;
@@ -109,22 +110,18 @@ static int numeric_head(char *buf, const struct server *s, int num, const struct
 	p += nick_len;
 	*p++ = ' ';
 	*p = '\0';
-	return (int)(p - buf);
+	return (size_t)(p - buf);
 }
 
 void send_numeric(struct server *s, struct client *to, int num, const char *fmt, ...)
 {
 	char buf[IRC_LINE_MAX];
-	int head = numeric_head(buf, s, num, to);
-	if (head < 0)
-		head = 0;
-	if (head > IRC_LINE_CONTENT_MAX)
-		head = IRC_LINE_CONTENT_MAX;
+	size_t head = numeric_head(buf, s, num, to);
 	va_list ap;
 	va_start(ap, fmt);
-	int body = vsnprintf(buf + head, IRC_LINE_CONTENT_MAX + 1 - (size_t)head, fmt, ap);
+	int body = vsnprintf(buf + head, IRC_LINE_CONTENT_MAX + 1 - head, fmt, ap);
 	va_end(ap);
-	queue_text(s, to, buf, finish_line(buf, head + (body < 0 ? 0 : body)));
+	queue_text(s, to, buf, finish_line(buf, (int)head + (body < 0 ? 0 : body)));
 }
 
 void send_to_channel(struct server *s, struct channel *ch, struct client *except,
