@@ -138,6 +138,9 @@ static void test_colliding_nicks(void)
 		return;
 	}
 	CHECK(memcmp(s.nicks.key, key, sizeof key) == 0, "the seam's fixed key is not used");
+	/* Channel names are chosen by clients too: their map is keyed alike. */
+	CHECK(memcmp(s.chans.key, key, sizeof key) == 0,
+	      "the channel map does not use the fixed key");
 	for (int i = 0; i < COLLIDING_NICKS; i++) {
 		struct client *c = srv_client_new(&s, "127.0.0.1", NULL);
 		char line[32];
@@ -168,6 +171,8 @@ static void test_random_key(void)
 	CHECK(memcmp(a.nicks.key, zero, sizeof zero) != 0, "no key drawn: all zero");
 	CHECK(memcmp(a.nicks.key, b.nicks.key, sizeof zero) != 0,
 	      "two servers drew the same key: not random");
+	CHECK(memcmp(a.chans.key, a.nicks.key, sizeof zero) == 0,
+	      "the channel map has another key than the nick map (or none)");
 	srv_destroy(&a);
 	srv_destroy(&b);
 }

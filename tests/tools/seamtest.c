@@ -12,6 +12,7 @@
  * srv_client_free/srv_destroy returned everything.  Exit status 0 = pass. */
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -901,11 +902,17 @@ static void test_sendq_partial_writes(void)
 		size_t sent;
 		const char *head; /* what the next write starts with, NULL: nothing */
 		int lines;
-	} steps[] = {{6, "efgh\r\n", 2}, {1, "fgh\r\n", 2}, {5, "ij\r\n", 1}, {4, NULL, 0}};
+		size_t text;      /* bytes of the lines still queued, whole */
+	} steps[] = {{6, "efgh\r\n", 2, 11}, {1, "fgh\r\n", 2, 11}, {5, "ij\r\n", 1, 4},
+		     {4, NULL, 0, 0}};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		sendq_consume(&q, steps[i].sent);
 		int n = sendq_iov(&q, iov, 8);
 		CHECK_EQ_INT(n, steps[i].lines, NULL);
+		/* A line written out no longer counts against the cap. */
+		if (n > 0)
+			CHECK_EQ_INT(q.line_bytes, (size_t)n * sizeof(struct line) + steps[i].text,
+				     NULL);
 		if (steps[i].head && n > 0)
 			CHECK(iov[0].iov_len == strlen(steps[i].head) &&
 				      memcmp(iov[0].iov_base, steps[i].head, iov[0].iov_len) == 0,
@@ -916,6 +923,32 @@ static void test_sendq_partial_writes(void)
 	CHECK(q.ring == NULL && q.count == 0 && q.line_bytes == 0, NULL,
 	      "an emptied queue keeps its ring or bytes");
 	sendq_clear(&q);
+}
+
+/* sendq_push's cap, to the byte: a line that brings the queue's count
+ * (sendq.h: lines with their headers, and the ring) exactly to the limit
+ * is taken, one byte less refuses it, and so does a limit below the
+ * ring alone or below the ring and the line. */
+static void test_sendq_push_limit(void)
+{
+	struct line *l = line_new("abcdefgh\r\n", 10);
+	CHECK(l != NULL, NULL, "line_new");
+	if (!l)
+		return;
+	size_t ring = SENDQ_FIRST_SLOTS * sizeof(struct line *), one = sizeof(struct line) + 10;
+	static const struct {
+		size_t over; /* the limit is ring + one - over, or ring - 1 for SIZE_MAX */
+		int want;
+	} tries[] = {{SIZE_MAX, -1}, {1, -1}, {0, 0}};
+	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+		struct sendq q = {0};
+		size_t limit = tries[i].over == SIZE_MAX ? ring - 1 : ring + one - tries[i].over;
+		CHECK_EQ_INT(sendq_push(&q, l, limit), tries[i].want, NULL);
+		if (tries[i].want == 0)
+			CHECK_EQ_INT(sendq_cost(&q), limit, NULL);
+		sendq_clear(&q);
+	}
+	line_put(l);
 }
 
 int main(void)
@@ -953,6 +986,7 @@ int main(void)
 	test_clock_step(b);
 	test_whowas_ring();
 	test_sendq_partial_writes();
+	test_sendq_push_limit();
 	test_helpers();
 	test_listing_cursor();
 
