@@ -416,3 +416,5 @@ def test_mode_flag_that_would_pass_510_bytes_starts_a_line(spawn_server, connect
     lines = _mode_lines(op, name, lambda m: m.params[1] == "-l" or "-l" in m.params[1])
     assert [m.params[1:] for m in lines] == [[modes] + masks, ["-l"]], [m.raw for m in lines]
     assert len(lines[0].raw) == 509, lines[0].raw
+    # the new line starts empty: nothing of the first line's parameters behind "-l"
+    assert lines[1].raw.endswith(f" {name} -l"), lines[1].raw
