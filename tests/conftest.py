@@ -99,3 +99,26 @@ def _servers_healthy():
     yield
     for srv in list(irc.Server.live):
         srv.check_healthy()
+
+
+@pytest.fixture
+def mono_server(spawn_server, tmp_path, monkeypatch):
+    """start(**kw) -> (refircd, offset file): a server under bin/clockstep.so
+    (LD_PRELOAD) whose CLOCK_MONOTONIC moves on by the seconds written to
+    the file, for what a case cannot wait for (delays, uptime)."""
+    lib = irc.BIN / "clockstep.so"
+    if not lib.exists():
+        pytest.fail(f"{lib} is missing: run `make all` first")
+    mono = tmp_path / "mono-offset"
+    mono.write_text("0")
+    monkeypatch.setenv("LD_PRELOAD", str(lib))
+    monkeypatch.setenv("CLOCKSTEP_MONO_FILE", str(mono))
+    # the ASan builds want their runtime loaded first; clockstep.so only
+    # wraps clock_gettime, which ASan leaves alone
+    monkeypatch.setenv("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:halt_on_error=1:"
+                       "verify_asan_link_order=0")
+
+    def start(**kw):
+        return spawn_server(**kw), mono
+
+    return start

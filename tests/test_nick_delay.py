@@ -5,27 +5,15 @@ sees the 437 but cannot wait a minute for the end; here bin/clockstep.so
 (LD_PRELOAD) moves the server's CLOCK_MONOTONIC on instead.  `make
 mutants` gives client.c's surviving mutants this test (TESTED_BY)."""
 
-import pytest
-
-from irc import BIN, uniq
+from irc import uniq
 
 
-def test_killed_nick_free_again_when_the_delay_ends(spawn_server, connect, tmp_path,
-                                                     monkeypatch):
+def test_killed_nick_free_again_when_the_delay_ends(mono_server, connect):
     """437 right after the KILL; with the clock moved on by exactly the
     delay (the server's clock has then reached the end, or passed it if a
     second ticked meanwhile), the nick is free: a delay that also holds at
     its last instant ("<=" for "<") still refuses it."""
-    lib = BIN / "clockstep.so"
-    if not lib.exists():
-        pytest.fail(f"{lib} is missing: run `make all` first")
-    mono = tmp_path / "mono-offset"
-    mono.write_text("0")
-    monkeypatch.setenv("LD_PRELOAD", str(lib))
-    monkeypatch.setenv("CLOCKSTEP_MONO_FILE", str(mono))
-    monkeypatch.setenv("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:halt_on_error=1:"
-                       "verify_asan_link_order=0")
-    srv = spawn_server()
+    srv, mono = mono_server()
     op, victim, other = connect(srv), connect(srv), connect(srv)
     op.register(uniq("dk"))
     op.oper()

@@ -10,9 +10,7 @@ mutants of h_network.c and h_query.c that the cases leave alive."""
 import re
 import socket
 
-import pytest
-
-from irc import BIN, OPER_NAME, uniq
+from irc import OPER_NAME, uniq
 
 
 def test_trace_class_counts_every_connection(spawn_server, connect):
@@ -70,7 +68,7 @@ def test_stats_o_lists_every_operator(spawn_server, connect):
     assert names == [OPER_NAME, "second", "third"], [m.raw for m in got]
 
 
-def test_stats_u_uptime_after_30_days(spawn_server, connect, tmp_path, monkeypatch):
+def test_stats_u_uptime_after_30_days(mono_server, connect):
     """RFC 2812 5.1, 242 RPL_STATSUPTIME ":Server Up %d days %d:%02d:%02d".
     A case cannot know when the server started, so every field's
     arithmetic is checked here: bin/clockstep.so (LD_PRELOAD) moves the
@@ -79,18 +77,7 @@ def test_stats_u_uptime_after_30_days(spawn_server, connect, tmp_path, monkeypat
     field then differs from a wrong divisor or modulus: days by 86400 (by
     86401 it is 364), minutes modulo 60 of a count past 60 (modulo 61: 25),
     seconds modulo 60 (modulo 59: 34 and more; the minutes again: 0)."""
-    lib = BIN / "clockstep.so"
-    if not lib.exists():
-        pytest.fail(f"{lib} is missing: run `make all` first")
-    mono = tmp_path / "mono-offset"
-    mono.write_text("0")
-    monkeypatch.setenv("LD_PRELOAD", str(lib))
-    monkeypatch.setenv("CLOCKSTEP_MONO_FILE", str(mono))
-    # the ASan builds want their runtime loaded first; clockstep.so only
-    # wraps clock_gettime, which ASan leaves alone
-    monkeypatch.setenv("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:halt_on_error=1:"
-                       "verify_asan_link_order=0")
-    srv = spawn_server()
+    srv, mono = mono_server()
     mono.write_text(str(365 * 86400 + 60 + 5))
     c = connect(srv)
     c.register(uniq("up"))
