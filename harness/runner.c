@@ -296,19 +296,29 @@ static void let_server_read(struct runctx *x, unsigned k, bool *slow)
 }
 
 /* segment: p is a later piece of the step (split, chunks); a piece after
- * bytes that left a line unfinished waits as well (raw, send). */
+ * bytes that left a line unfinished waits as well (raw, send).  closed
+ * (a burst's; NULL for the other steps): per target, set when the server
+ * closed the connection during the send, which then ends that target's
+ * part instead of failing the step. */
 static int send_piece(struct runctx *x, const struct step *st, const char *p, size_t n,
-		      bool segment, bool *slow)
+		      bool segment, bool *slow, bool *closed)
 {
 	for (unsigned i = 0; i < st->ntargets; i++) {
 		unsigned k = st->targets[i];
+		if (closed && closed[i])
+			continue;
 		if (segment || x->cl[k].conn.mid_line)
 			let_server_read(x, k, slow);
 		long dl = sess_deadline(&x->sess, x->env->timeout_ms);
-		if (sess_send(&x->sess, k, p, n, dl) != 0) {
+		if (sess_send(&x->sess, k, p, n, dl) == 0)
+			continue;
+		if (!closed || !x->sess.send_closed) {
 			fail_step(x, st, NULL);
 			return -1;
 		}
+		closed[i] = true;
+		sess_event(&x->sess, k, "repeat (line %d): the server closed the connection "
+			   "during the burst; the rest of it is not sent", st->line);
 	}
 	return 0;
 }
@@ -316,7 +326,7 @@ static int send_piece(struct runctx *x, const struct step *st, const char *p, si
 static int send_all(struct runctx *x, const struct step *st, const char *p, size_t n)
 {
 	bool slow = false;
-	return send_piece(x, st, p, n, false, &slow);
+	return send_piece(x, st, p, n, false, &slow, NULL);
 }
 
 /* Sends p[0..n) in pieces of `piece` bytes (1: byte by byte). */
@@ -326,7 +336,7 @@ static int send_pieces(struct runctx *x, const struct step *st, const char *p, s
 	bool slow = false;
 	for (size_t off = 0; off < n; off += piece) {
 		size_t len = n - off < piece ? n - off : piece;
-		if (send_piece(x, st, p + off, len, off > 0, &slow) != 0)
+		if (send_piece(x, st, p + off, len, off > 0, &slow, NULL) != 0)
 			return -1;
 	}
 	return 0;
@@ -370,7 +380,7 @@ static int step_chunks(struct runctx *x, const struct step *st)
 		size_t len;
 		if (fill(x, st, chunk, &len) != 0)
 			return -1;
-		if (send_piece(x, st, x->buf, len, !first, &slow) != 0)
+		if (send_piece(x, st, x->buf, len, !first, &slow, NULL) != 0)
 			return -1;
 		first = false;
 	}
@@ -393,39 +403,13 @@ static int repeat_times(struct runctx *x, const struct step *st, unsigned *n)
 	return 0;
 }
 
-/* A batch of a burst, to each target whose connection is still open.  A
- * server may drop a client that floods it (for excess flood, or a send
- * queue past its cap): the burst to that client ends where the server
- * closed the connection, noted in its transcript, and the case goes on;
- * the next step that reads or sends on that client meets the close.
- * closed[]: per target, set once its connection closed. */
-static int burst_send(struct runctx *x, const struct step *st, const char *p, size_t n,
-		      bool *closed)
-{
-	for (unsigned i = 0; i < st->ntargets; i++) {
-		unsigned k = st->targets[i];
-		if (closed[i])
-			continue;
-		if (x->cl[k].conn.mid_line) {
-			bool slow = false;
-			let_server_read(x, k, &slow);
-		}
-		if (sess_send(&x->sess, k, p, n, sess_deadline(&x->sess, x->env->timeout_ms)) == 0)
-			continue;
-		if (!x->sess.send_closed) {
-			fail_step(x, st, NULL);
-			return -1;
-		}
-		closed[i] = true;
-		sess_event(&x->sess, k, "repeat (line %d): the server closed the connection "
-			   "during the burst; the rest of it is not sent", st->line);
-	}
-	return 0;
-}
-
 static int step_repeat(struct runctx *x, const struct step *st)
 {
-	bool closed[CASE_MAX_CLIENTS] = {false};
+	/* A server may drop a client that floods it (excess flood, a send
+	 * queue past its cap): the burst to that client ends where the
+	 * connection closed (send_piece notes it in the transcript) and the
+	 * case goes on; the next step on that client meets the close. */
+	bool closed[CASE_MAX_CLIENTS] = {false}, slow = false;
 	unsigned times;
 	if (repeat_times(x, st, &times) != 0)
 		return -1;
@@ -450,7 +434,7 @@ static int step_repeat(struct runctx *x, const struct step *st)
 			break;
 		}
 		if (used + len + 2 > PATTERN_TEXT_MAX) {
-			rc = burst_send(x, st, batch, used, closed);
+			rc = send_piece(x, st, batch, used, false, &slow, closed);
 			used = 0;
 		}
 		memcpy(batch + used, x->buf, len);
@@ -458,7 +442,7 @@ static int step_repeat(struct runctx *x, const struct step *st)
 		used += len + 2;
 	}
 	if (rc == 0 && used)
-		rc = burst_send(x, st, batch, used, closed);
+		rc = send_piece(x, st, batch, used, false, &slow, closed);
 	free(batch);
 	x->counter = 0;
 	return rc;
